@@ -1,0 +1,2 @@
+// Actors assembly: see docs/CLUSTER.md once written.
+namespace DeepTrain.Actors;

@@ -1,0 +1,2 @@
+// Built-in trainer assembly.
+namespace DeepTrain.Training;
