@@ -1,0 +1,2 @@
+// Report rendering assembly.
+namespace DeepTrain.Reports;
