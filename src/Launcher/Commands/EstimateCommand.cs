@@ -99,8 +99,10 @@ public static class EstimateCommand
                     + $"weight update {Units.Joules(en.WeightUpdateJoules)},");
         w.WriteLine($"                    static {Units.Joules(en.StaticJoules)}, input images {Units.Joules(en.InputJoules)}");
         if (g is not null)
+        {
             w.WriteLine($"  GPU {g.Name}: {Units.Seconds(g.TimePerBatchSeconds)} per batch, {Units.Joules(g.EnergyPerImageJoules)} per image");
             w.WriteLine($"    speedup {Units.Ratio(g.TimePerBatchSeconds / e.TimePerBatchSeconds)}, energy ratio {Units.Ratio(g.EnergyPerImageJoules / e.EnergyPerImageJoules)}");
+        }
         else
             w.WriteLine("  GPU baseline: not available in this build");
         if (!detail) return;
