@@ -14,6 +14,5 @@ public static class NetworkSource
         return Resolver(nameOrPath);
     }
 
-    private static Network DefaultResolve(string nameOrPath) =>
-        throw new WorkloadError($"network '{nameOrPath}': the zoo is not available in this build");
+    private static Network DefaultResolve(string nameOrPath) => Zoo.Resolve(nameOrPath);
 }
