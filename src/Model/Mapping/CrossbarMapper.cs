@@ -1,4 +1,5 @@
 using DeepTrain.Model.Hardware;
+using DeepTrain.Model.Pipeline;
 using DeepTrain.Model.Workloads;
 
 namespace DeepTrain.Model.Mapping;
@@ -11,11 +12,11 @@ public sealed record CrossbarMapping(IReadOnlyList<LayerMapping> Layers, int Chi
 /// Maps every weighted layer onto crossbars (bit-sliced weights, three copies for training), decides how many chips
 /// are needed (a network whose single copies exceed one chip is spread over ⌈need / per-chip⌉ identical chips,
 /// ISAAC-style scale-out) and replicates copies to balance stage times under the crossbar budget
-/// (<see cref="ReplicationBalancer"/>). Independent of the site mask.
+/// (<see cref="ReplicationBalancer"/>, which weighs the batch size against the cost of rewriting replicas). Independent of the site mask.
 /// </summary>
 public static class CrossbarMapper
 {
-    public static CrossbarMapping Map(Network net, ArchSpec spec)
+    public static CrossbarMapping Map(Network net, ArchSpec spec, int batch)
     {
         int rows = spec.Crossbar.Rows, cols = spec.Crossbar.Cols, slices = spec.WeightSlices;
         var layers = new List<LayerMapping>();
@@ -45,7 +46,9 @@ public static class CrossbarMapper
         long perChip = spec.CrossbarsPerChip;
         int chips = (int)Math.Max(1, Ceil(oneCopy, perChip));
         long available = chips * perChip;
-        var balanced = ReplicationBalancer.Balance(layers, available - oneCopy, spec.MvmSeconds);
+        double chipPeakWatts = new ArchTotals(spec).PeakPowerWatts * chips;
+        var balanced = ReplicationBalancer.Balance(layers, available - oneCopy, spec.MvmSeconds, batch,
+                                                   WeightUpdate.SecondsPerCellWrite(spec, chipPeakWatts), WeightUpdate.LatencyBoundSeconds(spec));
         long used = 0;
         foreach (var m in balanced) used += m.CrossbarsUsed;
         return new CrossbarMapping(balanced, chips, available, used, oneCopy);

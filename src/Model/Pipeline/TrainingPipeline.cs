@@ -18,7 +18,7 @@ public sealed class TrainingPipeline
         if (batch < 1) throw new UserError($"batch size must be at least 1, got {batch}");
         Network = net; Spec = spec; Batch = batch;
         Totals = new ArchTotals(spec);
-        Mapping = CrossbarMapper.Map(net, spec);
+        Mapping = CrossbarMapper.Map(net, spec, batch);
         int w = Mapping.Layers.Count;
         if (w == 0) throw new WorkloadError($"network '{net.Name}' has no convolution or linear layer to map");
         ForwardSeconds = new double[w];
