@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
@@ -6,7 +7,9 @@ namespace DeepTrain.Model.Evaluation;
 /// <summary>
 /// Scores many masks at once: lanes = masks. One scan over the sites per group of 8 (Vector512) or 4 (Vector256)
 /// masks keeps, per lane, the running forward and backward max of the current run; an active site closes the run
-/// (adds its two maxima and the site's cost) and resets them; the end closes the joined forward+backward run.
+/// (adds its two maxima) and resets them; the end closes the joined forward+backward run. Mask words are bit-reversed
+/// once per 64 sites so the current site is the sign bit: the lane mask is one arithmetic shift. Site costs are added
+/// per mask one byte (8 sites) at a time from <see cref="ModelTables.SiteSecondsByByte"/> on the scalar units.
 /// Time = FixedSeconds + (B−1)·Σmax + Σsite; energy per image = (fixed + Σsite energy + static power × time) / B.
 /// No allocation per call or per mask; remaining masks go through the same scan in scalar form.
 /// </summary>
@@ -49,98 +52,122 @@ public sealed class MaskBatchEvaluator
         for (; m < count; m++) One(masks.Slice(m * stride, words), out timePerBatchSeconds[m], out energyPerImageJoules[m]);
     }
 
+    /// <summary>Σ site seconds and joules of one mask's active sites, one byte at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void SiteSums(ReadOnlySpan<ulong> mask, out double seconds, out double joules)
+    {
+        var ts = _t.SiteSecondsByByte; var es = _t.SiteJoulesByByte;
+        int bytes = ts.Length >> 8;
+        double st = 0, se = 0;
+        for (int b = 0; b < bytes; b++)
+        {
+            int v = (int)(mask[b >> 3] >> ((b & 7) << 3) & 0xFF) + (b << 8);
+            st += ts[v]; se += es[v];
+        }
+        seconds = st; joules = se;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void Finish(ReadOnlySpan<ulong> mask, double accMax, out double time, out double energy)
+    {
+        SiteSums(mask, out double st, out double se);
+        time = _t.FixedSeconds + _t.BatchMinusOne * accMax + st;
+        energy = (_t.FixedJoulesPerBatch + se + _t.StaticPowerWatts * time) / _t.Batch;
+    }
+
     private void One(ReadOnlySpan<ulong> mask, out double time, out double energy)
     {
-        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward; var st = _t.SiteSeconds; var se = _t.SiteJoules;
+        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward;
         int s = _t.SiteCount;
-        double acc = 0, siteT = 0, siteE = 0, mf = 0, mb = 0;
+        double acc = 0, mf = 0, mb = 0;
         ulong bits = 0;
         for (int j = 0; j < s; j++)
         {
             if ((j & 63) == 0) bits = mask[j >> 6];
             mf = Math.Max(mf, gf[j]); mb = Math.Max(mb, gb[j]);
-            if ((bits & 1UL) != 0)
-            {
-                acc += mf + mb; siteT += st[j]; siteE += se[j]; mf = 0; mb = 0;
-            }
+            if ((bits & 1UL) != 0) { acc += mf + mb; mf = 0; mb = 0; }
             bits >>= 1;
         }
         mf = Math.Max(mf, gf[s]); mb = Math.Max(mb, gb[s]);
         acc += Math.Max(mf, mb);
-        time = _t.FixedSeconds + _t.BatchMinusOne * acc + siteT;
-        energy = (_t.FixedJoulesPerBatch + siteE + _t.StaticPowerWatts * time) / _t.Batch;
+        Finish(mask, acc, out time, out energy);
+    }
+
+    /// <summary>Reverses the bit order of a word (site 64w+0 becomes the sign bit).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ReverseBits(ulong x)
+    {
+        x = BinaryPrimitives.ReverseEndianness(x);
+        x = (x >> 4 & 0x0F0F0F0F0F0F0F0FUL) | (x & 0x0F0F0F0F0F0F0F0FUL) << 4;
+        x = (x >> 2 & 0x3333333333333333UL) | (x & 0x3333333333333333UL) << 2;
+        x = (x >> 1 & 0x5555555555555555UL) | (x & 0x5555555555555555UL) << 1;
+        return x;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Group512(ReadOnlySpan<ulong> masks, int stride, int m0, Span<double> time, Span<double> energy)
     {
-        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward; var st = _t.SiteSeconds; var se = _t.SiteJoules;
+        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward;
         int s = _t.SiteCount;
-        var acc = Vector512<double>.Zero; var siteT = Vector512<double>.Zero; var siteE = Vector512<double>.Zero;
+        var acc = Vector512<double>.Zero;
         var mf = Vector512<double>.Zero; var mb = Vector512<double>.Zero;
-        var one = Vector512<ulong>.One;
-        var bits = Vector512<ulong>.Zero;
         int b = m0 * stride;
-        for (int j = 0; j < s; j++)
+        for (int j0 = 0; j0 < s; j0 += 64)
         {
-            if ((j & 63) == 0)
+            int w = b + (j0 >> 6);
+            var cur = Vector512.Create(ReverseBits(masks[w]), ReverseBits(masks[w + stride]), ReverseBits(masks[w + 2 * stride]),
+                                       ReverseBits(masks[w + 3 * stride]), ReverseBits(masks[w + 4 * stride]), ReverseBits(masks[w + 5 * stride]),
+                                       ReverseBits(masks[w + 6 * stride]), ReverseBits(masks[w + 7 * stride])).AsInt64();
+            int end = Math.Min(s, j0 + 64);
+            for (int j = j0; j < end; j++)
             {
-                int w = b + (j >> 6);
-                bits = Vector512.Create(masks[w], masks[w + stride], masks[w + 2 * stride], masks[w + 3 * stride],
-                                        masks[w + 4 * stride], masks[w + 5 * stride], masks[w + 6 * stride], masks[w + 7 * stride]);
+                mf = Vector512.Max(mf, Vector512.Create(gf[j]));
+                mb = Vector512.Max(mb, Vector512.Create(gb[j]));
+                var act = Vector512.ShiftRightArithmetic(cur, 63).AsDouble();
+                acc += (mf + mb) & act;
+                mf = Vector512.AndNot(mf, act);
+                mb = Vector512.AndNot(mb, act);
+                cur = Vector512.ShiftLeft(cur, 1);
             }
-            mf = Vector512.Max(mf, Vector512.Create(gf[j]));
-            mb = Vector512.Max(mb, Vector512.Create(gb[j]));
-            var act = Vector512.Equals(bits & one, one).AsDouble();
-            acc += (mf + mb) & act;
-            siteT += Vector512.Create(st[j]) & act;
-            siteE += Vector512.Create(se[j]) & act;
-            mf = Vector512.AndNot(mf, act);
-            mb = Vector512.AndNot(mb, act);
-            bits = Vector512.ShiftRightLogical(bits, 1);
         }
         mf = Vector512.Max(mf, Vector512.Create(gf[s]));
         mb = Vector512.Max(mb, Vector512.Create(gb[s]));
         acc += Vector512.Max(mf, mb);
-        var t = Vector512.Create(_t.FixedSeconds) + Vector512.Create(_t.BatchMinusOne) * acc + siteT;
-        var e = (Vector512.Create(_t.FixedJoulesPerBatch) + siteE + Vector512.Create(_t.StaticPowerWatts) * t) / Vector512.Create((double)_t.Batch);
-        t.CopyTo(time.Slice(m0, 8));
-        e.CopyTo(energy.Slice(m0, 8));
+        int words = _t.WordsPerMask;
+        for (int l = 0; l < 8; l++)
+            Finish(masks.Slice(b + l * stride, words), acc.GetElement(l), out time[m0 + l], out energy[m0 + l]);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Group256(ReadOnlySpan<ulong> masks, int stride, int m0, Span<double> time, Span<double> energy)
     {
-        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward; var st = _t.SiteSeconds; var se = _t.SiteJoules;
+        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward;
         int s = _t.SiteCount;
-        var acc = Vector256<double>.Zero; var siteT = Vector256<double>.Zero; var siteE = Vector256<double>.Zero;
+        var acc = Vector256<double>.Zero;
         var mf = Vector256<double>.Zero; var mb = Vector256<double>.Zero;
-        var one = Vector256<ulong>.One;
-        var bits = Vector256<ulong>.Zero;
         int b = m0 * stride;
-        for (int j = 0; j < s; j++)
+        for (int j0 = 0; j0 < s; j0 += 64)
         {
-            if ((j & 63) == 0)
+            int w = b + (j0 >> 6);
+            var cur = Vector256.Create(ReverseBits(masks[w]), ReverseBits(masks[w + stride]), ReverseBits(masks[w + 2 * stride]),
+                                       ReverseBits(masks[w + 3 * stride])).AsInt64();
+            int end = Math.Min(s, j0 + 64);
+            for (int j = j0; j < end; j++)
             {
-                int w = b + (j >> 6);
-                bits = Vector256.Create(masks[w], masks[w + stride], masks[w + 2 * stride], masks[w + 3 * stride]);
+                mf = Vector256.Max(mf, Vector256.Create(gf[j]));
+                mb = Vector256.Max(mb, Vector256.Create(gb[j]));
+                var act = Vector256.ShiftRightArithmetic(cur, 63).AsDouble();
+                acc += (mf + mb) & act;
+                mf = Vector256.AndNot(mf, act);
+                mb = Vector256.AndNot(mb, act);
+                cur = Vector256.ShiftLeft(cur, 1);
             }
-            mf = Vector256.Max(mf, Vector256.Create(gf[j]));
-            mb = Vector256.Max(mb, Vector256.Create(gb[j]));
-            var act = Vector256.Equals(bits & one, one).AsDouble();
-            acc += (mf + mb) & act;
-            siteT += Vector256.Create(st[j]) & act;
-            siteE += Vector256.Create(se[j]) & act;
-            mf = Vector256.AndNot(mf, act);
-            mb = Vector256.AndNot(mb, act);
-            bits = Vector256.ShiftRightLogical(bits, 1);
         }
         mf = Vector256.Max(mf, Vector256.Create(gf[s]));
         mb = Vector256.Max(mb, Vector256.Create(gb[s]));
         acc += Vector256.Max(mf, mb);
-        var t = Vector256.Create(_t.FixedSeconds) + Vector256.Create(_t.BatchMinusOne) * acc + siteT;
-        var e = (Vector256.Create(_t.FixedJoulesPerBatch) + siteE + Vector256.Create(_t.StaticPowerWatts) * t) / Vector256.Create((double)_t.Batch);
-        t.CopyTo(time.Slice(m0, 4));
-        e.CopyTo(energy.Slice(m0, 4));
+        int words = _t.WordsPerMask;
+        for (int l = 0; l < 4; l++)
+            Finish(masks.Slice(b + l * stride, words), acc.GetElement(l), out time[m0 + l], out energy[m0 + l]);
     }
 }

@@ -34,6 +34,18 @@ public sealed class ModelTables
             for (int i = from; i < to; i++) { mf = Math.Max(mf, p.ForwardSeconds[i]); mb = Math.Max(mb, p.BackwardSeconds[i]); }
             GapMaxForward[g] = mf; GapMaxBackward[g] = mb;
         }
+        int bytes = (s + 7) >> 3;
+        SiteSecondsByByte = new double[bytes * 256];
+        SiteJoulesByByte = new double[bytes * 256];
+        for (int b = 0; b < bytes; b++)
+            for (int v = 1; v < 256; v++)
+            {
+                double st = 0, se = 0;
+                for (int i = 0; i < 8; i++)
+                    if ((v >> i & 1) != 0 && 8 * b + i < s) { st += SiteSeconds[8 * b + i]; se += SiteJoules[8 * b + i]; }
+                SiteSecondsByByte[b * 256 + v] = st;
+                SiteJoulesByByte[b * 256 + v] = se;
+            }
         FixedSeconds = StageSumSeconds + p.Update.Seconds;
         FixedJoulesPerBatch = p.FixedJoulesPerBatch;
         StaticPowerWatts = p.StaticPowerWatts;
@@ -49,6 +61,10 @@ public sealed class ModelTables
     public double BatchMinusOne { get; }
     public double[] SiteSeconds { get; }
     public double[] SiteJoules { get; }
+    /// <summary>Σ site seconds of the active sites among sites 8b..8b+7 for mask byte value v, at [b·256 + v]
+    /// (lets evaluators add site costs one mask byte at a time).</summary>
+    public double[] SiteSecondsByByte { get; }
+    public double[] SiteJoulesByByte { get; }
     public double[] GapMaxForward { get; }
     public double[] GapMaxBackward { get; }
     public double StageSumSeconds { get; }
