@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
 namespace DeepTrain.Model.Evaluation;
@@ -107,7 +108,8 @@ public sealed class MaskBatchEvaluator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Group512(ReadOnlySpan<ulong> masks, int stride, int m0, Span<double> time, Span<double> energy)
     {
-        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward;
+        ref double gf = ref MemoryMarshal.GetArrayDataReference(_t.GapMaxForward);
+        ref double gb = ref MemoryMarshal.GetArrayDataReference(_t.GapMaxBackward);
         int s = _t.SiteCount;
         var acc = Vector512<double>.Zero;
         var mf = Vector512<double>.Zero; var mb = Vector512<double>.Zero;
@@ -121,8 +123,8 @@ public sealed class MaskBatchEvaluator
             int end = Math.Min(s, j0 + 64);
             for (int j = j0; j < end; j++)
             {
-                mf = Vector512.Max(mf, Vector512.Create(gf[j]));
-                mb = Vector512.Max(mb, Vector512.Create(gb[j]));
+                mf = Vector512.Max(mf, Vector512.Create(Unsafe.Add(ref gf, j)));
+                mb = Vector512.Max(mb, Vector512.Create(Unsafe.Add(ref gb, j)));
                 var act = Vector512.ShiftRightArithmetic(cur, 63).AsDouble();
                 acc += (mf + mb) & act;
                 mf = Vector512.AndNot(mf, act);
@@ -130,8 +132,8 @@ public sealed class MaskBatchEvaluator
                 cur = Vector512.ShiftLeft(cur, 1);
             }
         }
-        mf = Vector512.Max(mf, Vector512.Create(gf[s]));
-        mb = Vector512.Max(mb, Vector512.Create(gb[s]));
+        mf = Vector512.Max(mf, Vector512.Create(Unsafe.Add(ref gf, s)));
+        mb = Vector512.Max(mb, Vector512.Create(Unsafe.Add(ref gb, s)));
         acc += Vector512.Max(mf, mb);
         int words = _t.WordsPerMask;
         for (int l = 0; l < 8; l++)
@@ -141,7 +143,8 @@ public sealed class MaskBatchEvaluator
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Group256(ReadOnlySpan<ulong> masks, int stride, int m0, Span<double> time, Span<double> energy)
     {
-        var gf = _t.GapMaxForward; var gb = _t.GapMaxBackward;
+        ref double gf = ref MemoryMarshal.GetArrayDataReference(_t.GapMaxForward);
+        ref double gb = ref MemoryMarshal.GetArrayDataReference(_t.GapMaxBackward);
         int s = _t.SiteCount;
         var acc = Vector256<double>.Zero;
         var mf = Vector256<double>.Zero; var mb = Vector256<double>.Zero;
@@ -154,8 +157,8 @@ public sealed class MaskBatchEvaluator
             int end = Math.Min(s, j0 + 64);
             for (int j = j0; j < end; j++)
             {
-                mf = Vector256.Max(mf, Vector256.Create(gf[j]));
-                mb = Vector256.Max(mb, Vector256.Create(gb[j]));
+                mf = Vector256.Max(mf, Vector256.Create(Unsafe.Add(ref gf, j)));
+                mb = Vector256.Max(mb, Vector256.Create(Unsafe.Add(ref gb, j)));
                 var act = Vector256.ShiftRightArithmetic(cur, 63).AsDouble();
                 acc += (mf + mb) & act;
                 mf = Vector256.AndNot(mf, act);
@@ -163,8 +166,8 @@ public sealed class MaskBatchEvaluator
                 cur = Vector256.ShiftLeft(cur, 1);
             }
         }
-        mf = Vector256.Max(mf, Vector256.Create(gf[s]));
-        mb = Vector256.Max(mb, Vector256.Create(gb[s]));
+        mf = Vector256.Max(mf, Vector256.Create(Unsafe.Add(ref gf, s)));
+        mb = Vector256.Max(mb, Vector256.Create(Unsafe.Add(ref gb, s)));
         acc += Vector256.Max(mf, mb);
         int words = _t.WordsPerMask;
         for (int l = 0; l < 4; l++)
