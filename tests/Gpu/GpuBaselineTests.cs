@@ -119,3 +119,31 @@ public class GpuBaselineTests
             Assert.InRange((g2.SiteSeconds[s] - o) / (g1.SiteSeconds[s] - o), 1.99, 2.01);
     }
 }
+
+public class GpuBaselineAllocationTests
+{
+    [Fact]
+    public void MaskEvaluationDoesNotAllocate()
+    {
+        var net = Zoo.Get("resnet152");
+        var g = new GpuBaseline(net, GpuSpec.Load("h100"), 64, GpuPrecision.Mixed);
+        var mask = SiteMask.FromIndices(net.SiteCount, Enumerable.Range(0, net.SiteCount).Where(i => i % 3 != 0));
+        double t = g.TimePerBatchSeconds(mask); // warm up (JIT)
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++) t += g.TimePerBatchSeconds(mask);
+        long after = GC.GetAllocatedBytesForCurrentThread();
+        Assert.Equal(0, after - before);
+        Assert.True(t > 0);
+    }
+
+    [Fact]
+    public void ResNet50KernelCountFollowsTheLayerList()
+    {
+        var net = Zoo.Get("resnet50");
+        var est = new GpuBaseline(net, GpuSpec.Load("v100"), 112).Estimate(net.ReferenceMask);
+        int kernels = est.Layers.Sum(l => l.Kernels);
+        // conv: 53 fwd + 2·52 + 1 bwd (conv1 has no input gradient); fc: 1 + 2; ReLU 49, add 16, max-pool 1,
+        // avg-pool 1: 2·67; BN: 2·53; optimizer: 53 conv weights + fc weight and bias + 2·53 γ/β.
+        Assert.Equal(53 + 105 + 3 + 134 + 106 + 161, kernels);
+    }
+}
