@@ -61,7 +61,33 @@ public class ModelCommandTests
             Assert.True(j.TryGetProperty(f, out _), f);
         Assert.Equal(10, j.GetProperty("activeSites").GetInt32());
         Assert.Equal(2 * 10 + 1, j.GetProperty("segments").GetArrayLength());
-        Assert.True(j.GetProperty("timePerBatchSeconds").GetDouble() > 0);
+        double t = j.GetProperty("timePerBatchSeconds").GetDouble(), g = j.GetProperty("gpuTimePerBatchSeconds").GetDouble();
+        Assert.True(t > 0 && g > 0);
+        Assert.Equal(g / t, j.GetProperty("speedupVsGpu").GetDouble(), 9);
+        Assert.Equal(32 / g, j.GetProperty("gpuImagesPerSecond").GetDouble(), 6);
+        Assert.Equal(j.GetProperty("gpuEnergyPerImageJoules").GetDouble() / j.GetProperty("energyPerImageJoules").GetDouble(),
+                     j.GetProperty("energyRatioVsGpu").GetDouble(), 9);
+    }
+
+    [Fact]
+    public void PlainEstimateRunsOnDefaults()
+    {
+        var (code, o, e) = CliRunner.Run("estimate");
+        Assert.True(code == 0, e);
+        Assert.Contains("resnet50 on deeptrain: batch 64, 53/53", o);
+        Assert.Contains("GPU v100", o);
+    }
+
+    [Fact]
+    public void EstimateOnAZooNetworkMatchesTheScalarEvaluator()
+    {
+        var (code, o, _) = CliRunner.Run("estimate", "--net", "resnet20", "--arch", "isaac", "--batch", "128", "--norm", "first:5", "--json");
+        Assert.Equal(0, code);
+        var net = DeepTrain.Model.Workloads.Zoo.Get("resnet20");
+        var expect = new DeepTrain.Model.Evaluation.ScalarEvaluator(DeepTrain.Model.Evaluation.ModelTables.Build(
+            net, DeepTrain.Model.Hardware.ArchSpec.Load("isaac"), 128)).TimePerBatchSeconds(
+            DeepTrain.Model.Evaluation.NormPlacement.Parse("first:5", net.SiteCount));
+        Assert.Equal(expect, JsonDocument.Parse(o).RootElement.GetProperty("timePerBatchSeconds").GetDouble(), 12);
     }
 
     [Fact]
@@ -80,9 +106,12 @@ public class ModelCommandTests
     [InlineData("--norm", "sometimes", "sometimes")]
     [InlineData("--batch", "0", "--batch")]
     [InlineData("--arch", "nosuch.json", "nosuch.json")]
+    [InlineData("--gpu", "tpu9", "tpu9")]
+    [InlineData("--gpu-precision", "fp8", "fp8")]
+    [InlineData("--net", "resnet9000", "resnet9000")]
     public void EstimateBadInputIsOneLineAndExitCode2(string option, string value, string mention)
     {
-        var (code, _, err) = CliRunner.Run("estimate", "--net", "testchain8", option, value);
+        var (code, _, err) = option == "--net" ? CliRunner.Run("estimate", option, value) : CliRunner.Run("estimate", "--net", "testchain8", option, value);
         OneLineError(code, err, mention);
     }
 

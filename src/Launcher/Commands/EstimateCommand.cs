@@ -3,6 +3,7 @@ using System.Text.Json;
 using DeepTrain.Launcher.Output;
 using DeepTrain.Model;
 using DeepTrain.Model.Evaluation;
+using DeepTrain.Model.Gpu;
 using DeepTrain.Model.Hardware;
 
 namespace DeepTrain.Launcher.Commands;
@@ -19,10 +20,11 @@ public static class EstimateCommand
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the baseline (gtx1080, v100, a100, h100).", DefaultValueFactory = _ => "v100" };
         var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
         var norm = new Option<string>("--norm") { Description = "Active normalization sites: all, none, every:K, first:K or mask:0101… (site 0 first).", DefaultValueFactory = _ => "all" };
+        var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32 or mixed (AMP).", DefaultValueFactory = _ => "fp32" };
         var detail = new Option<bool>("--detail") { Description = "Also print the per-segment, per-site and per-layer breakdown." };
         var json = Cli.JsonOption();
         var cmd = new Command("estimate", "Estimate one training batch on a ReRAM-crossbar accelerator (and a GPU baseline).")
-            { net, arch, gpu, batch, norm, detail, json };
+            { net, arch, gpu, precision, batch, norm, detail, json };
         cmd.SetAction(r =>
         {
             int b = r.GetValue(batch);
@@ -30,7 +32,7 @@ public static class EstimateCommand
             var network = NetworkSource.Resolve(r.GetValue(net)!);
             var spec = ArchSpec.Load(r.GetValue(arch)!);
             var mask = NormPlacement.Parse(r.GetValue(norm)!, network.SiteCount);
-            var gpuResult = GpuComparison.Compute(r.GetValue(gpu)!, network, b, mask);
+            var gpuResult = GpuComparison.Compute(r.GetValue(gpu)!, GpuComparison.ParsePrecision(r.GetValue(precision)!), network, b, mask);
             var e = new ScalarEvaluator(ModelTables.Build(network, spec, b)).Evaluate(mask);
             if (r.GetValue(json)) { WriteJson(e, gpuResult); return Cli.ExitOk; }
             WriteText(e, gpuResult, network.SiteCount, r.GetValue(detail));
@@ -54,6 +56,7 @@ public static class EstimateCommand
             ["crossbarsAvailable"] = e.CrossbarsAvailable,
             ["activeSites"] = e.ActiveSites,
             ["gpu"] = g?.Name,
+            ["gpuPrecision"] = g?.Precision.ToString().ToLowerInvariant(),
             ["gpuTimePerBatchSeconds"] = g?.TimePerBatchSeconds,
             ["gpuImagesPerSecond"] = g is null ? null : e.Batch / g.TimePerBatchSeconds,
             ["gpuEnergyPerImageJoules"] = g?.EnergyPerImageJoules,
@@ -100,7 +103,7 @@ public static class EstimateCommand
         w.WriteLine($"                    static {Units.Joules(en.StaticJoules)}, input images {Units.Joules(en.InputJoules)}");
         if (g is not null)
         {
-            w.WriteLine($"  GPU {g.Name}: {Units.Seconds(g.TimePerBatchSeconds)} per batch, {Units.Joules(g.EnergyPerImageJoules)} per image");
+            w.WriteLine($"  GPU {g.Name} ({g.Precision.ToString().ToLowerInvariant()}): {Units.Seconds(g.TimePerBatchSeconds)} per batch, {Units.Joules(g.EnergyPerImageJoules)} per image");
             w.WriteLine($"    speedup {Units.Ratio(g.TimePerBatchSeconds / e.TimePerBatchSeconds)}, energy ratio {Units.Ratio(g.EnergyPerImageJoules / e.EnergyPerImageJoules)}");
         }
         else
@@ -132,8 +135,21 @@ public static class EstimateCommand
     }
 }
 
-/// <summary>GPU baseline figures for one (network, batch, mask); null until the GPU model is available.</summary>
-public sealed record GpuComparison(string Name, double TimePerBatchSeconds, double EnergyPerImageJoules)
+/// <summary>GPU baseline figures for one (network, batch, mask), from <see cref="GpuBaseline"/> (docs/GPU.md).</summary>
+public sealed record GpuComparison(string Name, GpuPrecision Precision, double TimePerBatchSeconds, double EnergyPerImageJoules)
 {
-    public static GpuComparison? Compute(string gpu, Model.Workloads.Network net, int batch, Model.Workloads.SiteMask mask) => null;
+    public static GpuComparison Compute(string gpu, GpuPrecision precision, Model.Workloads.Network net, int batch, Model.Workloads.SiteMask mask)
+    {
+        var spec = GpuSpec.Load(gpu);
+        var e = new GpuBaseline(net, spec, batch, precision).Estimate(mask);
+        return new GpuComparison(spec.Name, precision, e.TimePerBatchSeconds, e.EnergyPerImageJoules);
+    }
+
+    public static GpuPrecision ParsePrecision(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "fp32" => GpuPrecision.Fp32,
+        "tf32" => GpuPrecision.Tf32,
+        "mixed" or "amp" or "fp16" => GpuPrecision.Mixed,
+        _ => throw new UserError($"--gpu-precision '{text}' is not one of fp32, tf32, mixed"),
+    };
 }
