@@ -132,3 +132,18 @@ public class ModelCommandTests
         Assert.Contains("time/batch", text);
     }
 }
+
+public class ModelCommandHelpTests
+{
+    [Theory]
+    [InlineData("arch")]
+    [InlineData("estimate")]
+    [InlineData("pareto")]
+    public void HelpExistsAndFitsOneHundredColumns(string command)
+    {
+        var (code, o, _) = CliRunner.Run(command, "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--json", o);
+        foreach (var line in o.Split('\n')) Assert.True(line.Length <= 100, line);
+    }
+}

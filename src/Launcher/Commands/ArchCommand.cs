@@ -10,7 +10,7 @@ public static class ArchCommand
 {
     public static Command Create()
     {
-        var arch = new Option<string>("--arch") { Description = "Preset (isaac, pipelayer, deeptrain) or spec JSON file.", DefaultValueFactory = _ => "deeptrain" };
+        var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var json = Cli.JsonOption();
         var cmd = new Command("arch", "Show an architecture spec's derived totals (crossbars, area, peak power) and component table.") { arch, json };
         cmd.SetAction(r =>

@@ -13,7 +13,7 @@ public static class ParetoCommand
     public static Command Create()
     {
         var net = new Option<string>("--net") { Description = "Zoo network name or network JSON file.", DefaultValueFactory = _ => EstimateCommand.DefaultNet };
-        var arch = new Option<string>("--arch") { Description = "Architecture preset or spec JSON file.", DefaultValueFactory = _ => "deeptrain" };
+        var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
         var json = Cli.JsonOption();
         var cmd = new Command("pareto", "Fastest placement of k normalization sites for every k (exact dynamic program).") { net, arch, batch, json };
