@@ -99,3 +99,26 @@ public class ArchSpecTests
         Assert.Equal(200e-9, slow.CycleSeconds, 15);
     }
 }
+
+public class PresetSourceTests
+{
+    [Theory]
+    [InlineData("isaac")]
+    [InlineData("pipelayer")]
+    [InlineData("deeptrain")]
+    public void EveryNumericConstantOfAPresetHasASource(string name)
+    {
+        var spec = ArchSpec.Load(name);
+        var node = System.Text.Json.Nodes.JsonNode.Parse(spec.ToJson())!.AsObject();
+        var missing = new List<string>();
+        foreach (var (k, v) in node)
+        {
+            if (k == "sources" || k == "components") continue;
+            if (v is System.Text.Json.Nodes.JsonValue && v.GetValueKind() == System.Text.Json.JsonValueKind.Number && !spec.Sources.ContainsKey(k)) missing.Add(k);
+            if (v is System.Text.Json.Nodes.JsonObject o)
+                foreach (var (kk, vv) in o)
+                    if (vv is not null && vv.GetValueKind() == System.Text.Json.JsonValueKind.Number && !spec.Sources.ContainsKey($"{k}.{kk}")) missing.Add($"{k}.{kk}");
+        }
+        Assert.Empty(missing);
+    }
+}
