@@ -22,7 +22,7 @@ public interface IMaskObjective
 
 public static class MaskObjectiveExtensions
 {
-    public static double Evaluate(this IMaskObjective f, SiteMask mask)
+    public static double EvaluateOne(this IMaskObjective f, SiteMask mask)
     {
         Span<double> v = stackalloc double[1];
         f.Evaluate(mask.Words, 1, v);
