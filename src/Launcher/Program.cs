@@ -9,6 +9,7 @@ public static class Program
     private static readonly Func<Command>[] CommandFactories =
     [
         VersionCommand.Create,
+        OptimizeCommand.Create,
         ZooCommand.Create,
         ArchCommand.Create,
         EstimateCommand.Create,
