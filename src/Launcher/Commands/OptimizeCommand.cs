@@ -57,6 +57,8 @@ public static class OptimizeCommand
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
+        // Cli.Out/Err are per thread; oracle calls resume on pool threads, so capture the writers first.
+        var stdout = Cli.Out; var stderr = Cli.Err;
         if (a.Budget < 1) throw new UserError($"--budget must be at least 1, got {a.Budget}");
         if (a.Batch < 1) throw new UserError($"--batch must be at least 1, got {a.Batch}");
         if (a.Tolerance < 0) throw new UserError($"--tolerance must be ≥ 0, got {a.Tolerance}");
@@ -98,12 +100,12 @@ public static class OptimizeCommand
         using (log)
         {
             study ??= new Study(config, obj, proposer);
-            using var progress = new Progress("optimize", a.Budget, a.Quiet || a.Json);
+            using var progress = new Progress("optimize", a.Budget, a.Quiet || a.Json, ReferenceEquals(stderr, Console.Error) ? null : stderr);
             progress.Advance(study.State.OracleCalls);
             await StudyRunner.RunAsync(study, oracleImpl, log, (o, st) =>
                 progress.Advance(1, StatusLine(st, o)), ct).ConfigureAwait(false);
         }
-        Summarize(study, obj, network, tables, a);
+        Summarize(stdout, study, obj, network, tables, a);
         return Cli.ExitOk;
     }
 
@@ -135,7 +137,7 @@ public static class OptimizeCommand
         "s" => Units.Seconds(v), "J" => Units.Joules(v), _ => $"{v:0.###} {o.Unit}",
     };
 
-    private static void Summarize(Study study, IMaskObjective obj, Network? network, ModelTables? tables, Args a)
+    private static void Summarize(TextWriter stdout, Study study, IMaskObjective obj, Network? network, ModelTables? tables, Args a)
     {
         var st = study.State;
         var inc = st.Incumbent;
@@ -164,7 +166,7 @@ public static class OptimizeCommand
                 ["speedupVsGpu"] = time is null ? null : gpuTime / time,
                 ["log"] = a.Resume ?? a.Out,
             };
-            Cli.Out.WriteLine(JsonSerializer.Serialize(o));
+            stdout.WriteLine(JsonSerializer.Serialize(o));
             return;
         }
         var t = new TextTable("quantity", "value");
@@ -186,6 +188,6 @@ public static class OptimizeCommand
             }
         }
         t.Add("study log", a.Resume ?? a.Out);
-        Cli.Out.Write(t.ToString());
+        stdout.Write(t.ToString());
     }
 }
