@@ -146,4 +146,32 @@ public class AcquisitionRoundBenchmarks
         var (m, f) = BoProposer.LocalSearch(_state, _snap, ctx, _buf.AsSpan(best, 1).ToArray(), _score[best], 30);
         return f + gpWork;
     }
+
+    public double RoundTopK(List<(int Index, double Score)> top)
+    {
+        var rng = new SplitMix64(3);
+        int n = CandidateGenerator.Generate(_state, _buf, Count, ref rng);
+        _state.Objective.Evaluate(_buf, n, _f);
+        var ctx = BoProposer.Context(_state, AcquisitionKind.ConstrainedEi, 1);
+        int variances = AcquisitionFunction.TopK(_snap, ctx, _buf, n, _f, 512, top);
+        if (top.Count == 0) return variances;
+        var (m, f) = BoProposer.LocalSearch(_state, _snap, ctx, _buf.AsSpan(top[0].Index, 1).ToArray(), top[0].Score, 30);
+        return f + variances;
+    }
+}
+
+/// <summary>The same round scored with bound pruning (<see cref="AcquisitionFunction.TopK"/>): means for all
+/// improving candidates, variances only where the score bound can still enter the top 512.</summary>
+[MemoryDiagnoser]
+[ShortRunJob]
+public class AcquisitionTopKBenchmarks
+{
+    private readonly AcquisitionRoundBenchmarks _setup = new();
+    private readonly List<(int, double)> _top = new();
+
+    [GlobalSetup]
+    public void Setup() => _setup.Setup();
+
+    [Benchmark(Description = "1 M candidates, top-512 with bounds + local search")]
+    public double Round() => _setup.RoundTopK(_top);
 }

@@ -77,6 +77,67 @@ public static class AcquisitionFunction
         return gpWork;
     }
 
+    /// <summary>
+    /// Exact top-<paramref name="k"/> by score (ties: lower f, then lower index) with bound pruning: a first pass
+    /// computes only posterior means (n per candidate) and an upper bound of each score using the prior standard
+    /// deviation (σ ≤ σ_prior, so P(acc ≥ τ) ≤ Φ((μ − τ)/σ_prior) for μ &lt; τ); variances (n²/2) are then computed in
+    /// order of decreasing bound until the k-th best exact score is at least the next bound. This is the call an
+    /// acquisition worker makes on its chunk. Thompson scores have no such bound and are scored in full.
+    /// Returns the number of variances computed. Only positive scores are returned.
+    /// </summary>
+    public static int TopK(GpSnapshot gp, AcquisitionContext ctx, ReadOnlySpan<ulong> masks, int count, ReadOnlySpan<double> f,
+                           int k, List<(int Index, double Score)> result)
+    {
+        result.Clear();
+        int words = gp.Kernel.Words;
+        var mu = new double[count];
+        gp.Predict(masks, words, count, mu, default);
+        double sdMax = Math.Sqrt(gp.SignalVariance) * gp.Std;
+        var bound = new double[count];
+        var order = new int[count];
+        int m = 0;
+        for (int i = 0; i < count; i++)
+        {
+            if (ctx.HasFeasible && !(f[i] < ctx.FBest)) continue;
+            double gain = ctx.HasFeasible ? ctx.FBest - f[i] : 1;
+            double b = ctx.Kind switch
+            {
+                AcquisitionKind.ConstrainedEi => mu[i] >= ctx.Threshold ? gain : gain * Pf(mu[i], sdMax, ctx.Threshold),
+                AcquisitionKind.ProbabilityOfFeasibility => mu[i] >= ctx.Threshold ? 1 : Pf(mu[i], sdMax, ctx.Threshold),
+                AcquisitionKind.Ucb => mu[i] + ctx.Kappa * sdMax >= ctx.Threshold ? gain : (ctx.HasFeasible ? 0 : 1e-3),
+                _ => double.PositiveInfinity,
+            };
+            if (b <= 0) continue;
+            bound[i] = b; order[m++] = i;
+        }
+        var keys = new double[m];
+        for (int j = 0; j < m; j++) keys[j] = -bound[order[j]];
+        Array.Sort(keys, order, 0, m);
+        var one = new double[1]; var var1 = new double[1];
+        int computed = 0;
+        var best = new List<(int Index, double Score)>();
+        for (int j = 0; j < m; j++)
+        {
+            int i = order[j];
+            if (best.Count >= k && best[^1].Score > bound[i]) break;
+            gp.Predict(masks.Slice(i * words, words), words, 1, one, var1);
+            computed++;
+            double sc = ScoreOne(ctx, f[i], one[0], var1[0], masks.Slice(i * words, words));
+            if (sc <= 0) continue;
+            var item = (i, sc);
+            int pos = -1;
+            for (int b = 0; b < best.Count; b++)
+            {
+                var x = best[b];
+                if (sc > x.Score || (sc == x.Score && (f[i] < f[x.Index] || (f[i] == f[x.Index] && i < x.Index)))) { pos = b; break; }
+            }
+            if (pos < 0) best.Add(item); else best.Insert(pos, item);
+            if (best.Count > k) best.RemoveAt(best.Count - 1);
+        }
+        result.AddRange(best);
+        return computed;
+    }
+
     public static double ScoreOne(AcquisitionContext ctx, double f, double mean, double variance, ReadOnlySpan<ulong> mask)
     {
         double sd = Math.Sqrt(Math.Max(variance, 0));

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace DeepTrain.Model.Search.Surrogates;
 
@@ -181,7 +183,23 @@ public sealed class GpSnapshot
             var row = _linv[i].AsSpan();
             int len = i + 1, j = 0;
             double v0 = 0, v1 = 0, v2 = 0, v3 = 0;
-            if (Vector.IsHardwareAccelerated && len >= w)
+            if (Vector512.IsHardwareAccelerated && len >= 8)
+            {
+                var a0 = Vector512<double>.Zero; var a1 = Vector512<double>.Zero; var a2 = Vector512<double>.Zero; var a3 = Vector512<double>.Zero;
+                ref double r0 = ref MemoryMarshal.GetReference(row);
+                ref double p0 = ref MemoryMarshal.GetReference(k0); ref double p1 = ref MemoryMarshal.GetReference(k1);
+                ref double p2 = ref MemoryMarshal.GetReference(k2); ref double p3 = ref MemoryMarshal.GetReference(k3);
+                for (; j + 8 <= len; j += 8)
+                {
+                    var r = Vector512.LoadUnsafe(ref r0, (nuint)j);
+                    a0 = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref p0, (nuint)j), a0);
+                    a1 = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref p1, (nuint)j), a1);
+                    a2 = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref p2, (nuint)j), a2);
+                    a3 = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref p3, (nuint)j), a3);
+                }
+                v0 = Vector512.Sum(a0); v1 = Vector512.Sum(a1); v2 = Vector512.Sum(a2); v3 = Vector512.Sum(a3);
+            }
+            else if (Vector.IsHardwareAccelerated && len >= w)
             {
                 var a0 = Vector<double>.Zero; var a1 = Vector<double>.Zero; var a2 = Vector<double>.Zero; var a3 = Vector<double>.Zero;
                 for (; j + w <= len; j += w)
