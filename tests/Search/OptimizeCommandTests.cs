@@ -88,4 +88,13 @@ public class OptimizeCommandTests
         Assert.Equal(2, code);
         Assert.Contains("--net", err);
     }
+
+    [Fact]
+    public void HelpFitsOneHundredColumns()
+    {
+        var (code, o, _) = CliRunner.Run("optimize", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--oracle", o);
+        foreach (var line in o.Split('\n')) Assert.True(line.Length <= 100, line);
+    }
 }

@@ -21,9 +21,9 @@ public static class OptimizeCommand
 {
     public static Command Create()
     {
-        var net = new Option<string?>("--net") { Description = "Zoo network name or network JSON file (needed for time/energy)." };
-        var sites = new Option<int?>("--sites") { Description = "Number of sites when no --net is given (table/synthetic oracles)." };
-        var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
+        var net = new Option<string?>("--net") { Description = "Zoo name or network JSON (for time/energy)." };
+        var sites = new Option<int?>("--sites") { Description = "Site count when there is no --net." };
+        var arch = new Option<string>("--arch") { Description = "Preset or spec file.", DefaultValueFactory = _ => "deeptrain" };
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };
         var images = new Option<int>("--images") { Description = "Images per training batch for the model.", DefaultValueFactory = _ => 64 };
         var objective = new Option<string>("--objective") { Description = "time, sites or energy.", DefaultValueFactory = _ => "time" };
@@ -34,7 +34,7 @@ public static class OptimizeCommand
         var method = new Option<string>("--method") { Description = "bo, random, greedy or everyk.", DefaultValueFactory = _ => "bo" };
         var acq = new Option<string>("--acquisition") { Description = "ei, pf, ucb or ts.", DefaultValueFactory = _ => "ei" };
         var seed = new Option<int>("--seed") { Description = "Study seed (passed to the oracle).", DefaultValueFactory = _ => 1 };
-        var refSeeds = new Option<int>("--reference-seeds") { Description = "Reference measurements (seeds seed, seed+1, …).", DefaultValueFactory = _ => 1 };
+        var refSeeds = new Option<int>("--reference-seeds") { Description = "All-sites measurements (seed, seed+1…).", DefaultValueFactory = _ => 1 };
         var candidates = new Option<int>("--candidates") { Description = "Candidates scored per round.", DefaultValueFactory = _ => 20000 };
         var timeout = new Option<double>("--oracle-timeout") { Description = "Seconds per oracle call.", DefaultValueFactory = _ => 86400 };
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failed oracle call.", DefaultValueFactory = _ => 1 };
