@@ -131,3 +131,30 @@ public class TopKTests
         Assert.True(variances < f.Count(x => x < 36), "pruning computed every variance");
     }
 }
+
+public class ModelObjectiveTests
+{
+    [Theory]
+    [InlineData(DeepTrain.Model.Search.Problems.ModelFigure.TimePerBatch)]
+    [InlineData(DeepTrain.Model.Search.Problems.ModelFigure.EnergyPerImage)]
+    public void AdapterAgreesWithTheScalarEvaluatorAndSeedsAreTheDpPlacements(DeepTrain.Model.Search.Problems.ModelFigure figure)
+    {
+        var net = DeepTrain.Model.Workloads.Zoo.Resolve("resnet20");
+        var tables = DeepTrain.Model.Evaluation.ModelTables.Build(net, DeepTrain.Model.Hardware.ArchSpec.Load("deeptrain"), 64);
+        var obj = new ModelObjective(tables, figure);
+        var scalar = new DeepTrain.Model.Evaluation.ScalarEvaluator(tables);
+        var rng = new SplitMix64(1);
+        const int n = 37;
+        var packed = new ulong[n];
+        for (int i = 0; i < n; i++) CandidateGenerator.RandomMask(packed.AsSpan(i, 1), net.SiteCount, ref rng);
+        var v = new double[n];
+        obj.Evaluate(packed, n, v);
+        for (int i = 0; i < n; i++)
+        {
+            double expected = figure == ModelFigure.TimePerBatch
+                ? scalar.TimePerBatchSeconds(packed.AsSpan(i, 1)) : scalar.EnergyPerImageJoules(packed.AsSpan(i, 1));
+            Assert.Equal(expected, v[i], expected * 1e-9);
+        }
+        Assert.Equal(DeepTrain.Model.Evaluation.PlacementDp.Solve(tables).Select(p => p.Mask), obj.Seeds);
+    }
+}
