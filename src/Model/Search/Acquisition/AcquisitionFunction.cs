@@ -113,26 +113,40 @@ public static class AcquisitionFunction
         var keys = new double[m];
         for (int j = 0; j < m; j++) keys[j] = -bound[order[j]];
         Array.Sort(keys, order, 0, m);
-        var one = new double[1]; var var1 = new double[1];
+        const int Block = 64;
+        var blockMasks = new ulong[Block * words]; var bm = new double[Block]; var bv = new double[Block];
+        var blockIdx = new int[Block];
         int computed = 0;
         var best = new List<(int Index, double Score)>();
-        for (int j = 0; j < m; j++)
+        int jj = 0;
+        while (jj < m)
         {
-            int i = order[j];
-            if (best.Count >= k && best[^1].Score > bound[i]) break;
-            gp.Predict(masks.Slice(i * words, words), words, 1, one, var1);
-            computed++;
-            double sc = ScoreOne(ctx, f[i], one[0], var1[0], masks.Slice(i * words, words));
-            if (sc <= 0) continue;
-            var item = (i, sc);
-            int pos = -1;
-            for (int b = 0; b < best.Count; b++)
+            // Next block of candidates whose bound can still beat the current k-th score.
+            int nb = 0;
+            for (; jj < m && nb < Block; jj++)
             {
-                var x = best[b];
-                if (sc > x.Score || (sc == x.Score && (f[i] < f[x.Index] || (f[i] == f[x.Index] && i < x.Index)))) { pos = b; break; }
+                int i = order[jj];
+                if (best.Count >= k && best[^1].Score > bound[i]) { jj = m; break; }
+                masks.Slice(i * words, words).CopyTo(blockMasks.AsSpan(nb * words, words));
+                blockIdx[nb++] = i;
             }
-            if (pos < 0) best.Add(item); else best.Insert(pos, item);
-            if (best.Count > k) best.RemoveAt(best.Count - 1);
+            if (nb == 0) break;
+            gp.Predict(blockMasks, words, nb, bm, bv);
+            computed += nb;
+            for (int t = 0; t < nb; t++)
+            {
+                int i = blockIdx[t];
+                double sc = ScoreOne(ctx, f[i], bm[t], bv[t], masks.Slice(i * words, words));
+                if (sc <= 0) continue;
+                int pos = -1;
+                for (int b = 0; b < best.Count; b++)
+                {
+                    var x = best[b];
+                    if (sc > x.Score || (sc == x.Score && (f[i] < f[x.Index] || (f[i] == f[x.Index] && i < x.Index)))) { pos = b; break; }
+                }
+                if (pos < 0) best.Add((i, sc)); else best.Insert(pos, (i, sc));
+                if (best.Count > k) best.RemoveAt(best.Count - 1);
+            }
         }
         result.AddRange(best);
         return computed;
