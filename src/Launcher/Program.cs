@@ -10,6 +10,7 @@ public static class Program
     [
         VersionCommand.Create,
         ZooCommand.Create,
+        TrainCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
