@@ -66,7 +66,11 @@ public static class Trainer
         Task.Run(() => Run(network, mask, data, config, progress, ct), ct);
 
     public static TrainResult Run(Network network, SiteMask mask, DataSplit data, TrainConfig config,
-                                  IProgress<TrainProgress>? progress = null, CancellationToken ct = default)
+                                  IProgress<TrainProgress>? progress = null, CancellationToken ct = default) =>
+        Run(network, mask, data, config, progress, ct, hook: null);
+
+    internal static TrainResult Run(Network network, SiteMask mask, DataSplit data, TrainConfig config,
+                                    IProgress<TrainProgress>? progress, CancellationToken ct, IStepHook? hook)
     {
         config.Validate();
         CheckData(network, data);
@@ -82,9 +86,10 @@ public static class Trainer
         var shuffle = new Rng(config.Seed, stream: 2);
         var epochLosses = new List<double>(config.Epochs);
         int e = (int)train.Shape.Elements;
-        bool diverged = false;
+        bool diverged = false, stopped = false;
         int step = 0;
-        for (int epoch = 0; epoch < config.Epochs && !diverged; epoch++)
+        hook?.Started(net);
+        for (int epoch = 0; epoch < config.Epochs && !diverged && !stopped; epoch++)
         {
             for (int i = 0; i < count; i++) order[i] = i;
             shuffle.Shuffle(order);
@@ -103,6 +108,7 @@ public static class Trainer
                 double loss = net.ForwardBackward(n, labels);
                 if (!double.IsFinite(loss)) { diverged = true; break; }
                 float lr = (float)LearningRates.At(config.Schedule, config.LearningRate, step, totalSteps);
+                if (hook is not null && !hook.Step(step, order.AsSpan(start, n), loss, lr)) { stopped = true; step++; sum += loss * n; seen += n; break; }
                 Sgd.Step(net.Parameters, lr, (float)config.Momentum, (float)config.WeightDecay);
                 sum += loss * n; seen += n;
                 progress?.Report(new TrainProgress(epoch + 1, config.Epochs, step + 1, totalSteps, sum / seen));
@@ -142,6 +148,14 @@ public static class Trainer
             }
         }
         return 100.0 * correct / test.Count;
+    }
+
+    /// <summary>Observes a run step by step (the PyTorch comparison export).</summary>
+    internal interface IStepHook
+    {
+        void Started(TrainableNetwork network);
+        /// <summary>Called after the loss of a step, before the update; return false to stop.</summary>
+        bool Step(int step, ReadOnlySpan<int> imageIndices, double loss, float learningRate);
     }
 
     private static void CheckData(Network network, DataSplit data)

@@ -36,6 +36,12 @@ public static class TrainCommand
         var trainImages = new Option<int>("--train-images") { Description = "Training images (generated data; a cap for CIFAR).", DefaultValueFactory = _ => 4000 };
         var testImages = new Option<int>("--test-images") { Description = "Test images (generated data).", DefaultValueFactory = _ => 1000 };
         var cifar = new Option<string?>("--cifar") { Description = "Directory with the CIFAR-10/100 binary files (data_batch_*.bin / train.bin); default: generated data." };
+        var export = new Option<string?>("--export")
+        {
+            Description = "Write the network, initial weights, batches and losses of the first --export-steps steps to this "
+                          + "directory for tools/pytorch_compare.py, and stop there.",
+        };
+        var exportSteps = new Option<int>("--export-steps") { Description = "Steps recorded by --export.", DefaultValueFactory = _ => 10 };
         var json = Cli.JsonOption();
         json.Description = "Print one JSON object: accuracy (percent, test set), trainLoss, seconds, and the run's settings.";
         var quiet = Cli.QuietOption();
@@ -43,7 +49,7 @@ public static class TrainCommand
             "Train a network with the built-in pure-C# trainer (float32, SGD with momentum, one-cycle learning rate) with "
             + "batch normalization at exactly the chosen sites; print test accuracy, final training loss and time. "
             + "Default data for plain networks: generated 16×16 images, 10 classes, 4000 train / 1000 test. See docs/TRAINER.md.");
-        foreach (var o in new Option[] { net, norm, epochs, seed, threads, batch, lr, schedule, difficulty, trainImages, testImages, cifar, json, quiet })
+        foreach (var o in new Option[] { net, norm, epochs, seed, threads, batch, lr, schedule, difficulty, trainImages, testImages, cifar, export, exportSteps, json, quiet })
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
@@ -61,6 +67,12 @@ public static class TrainCommand
             bool asJson = parse.GetValue(json);
             int steps = config.Epochs * ((data.Train.Count + Math.Min(config.BatchSize, data.Train.Count) - 1) / Math.Min(config.BatchSize, data.Train.Count));
             TrainResult result;
+            if (parse.GetValue(export) is { } dir)
+            {
+                result = TrainExport.Run(network, mask, data, config, parse.GetValue(exportSteps), dir);
+                Cli.Out.WriteLine($"exported {result.Steps} steps of {network.Name} (mask {mask}) to {dir}");
+                return Cli.ExitOk;
+            }
             using (var progress = new Progress($"train {network.Name}", steps, quiet: parse.GetValue(quiet), writer: Cli.Err,
                                                 live: Console.IsErrorRedirected || Cli.Err != Console.Error ? false : null))
                 result = Trainer.Run(network, mask, data, config, new ProgressAdapter(progress));
