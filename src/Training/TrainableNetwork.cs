@@ -49,6 +49,7 @@ public sealed class TrainableNetwork : IDisposable
                 return src < 0 ? _input : layerOut[src];
             }
             var x = In(0);
+            foreach (int src in l.Inputs) (src < 0 ? _input : layerOut[src]).Consumers++;
             if (l.Kind != LayerKind.Add && l.Kind != LayerKind.Concat && x.Shape.Elements != l.Input.Elements)
                 throw new WorkloadError($"{l.Name}: input shape {l.Input} does not match its producer's {x.Shape}");
             var y = new Tensor(l.Output, maxBatch, withGrad: true);
@@ -74,6 +75,7 @@ public sealed class TrainableNetwork : IDisposable
             {
                 var z = new Tensor(l.Output, maxBatch, withGrad: true);
                 var bn = new BatchNorm($"{l.Name}.bn", y, z, maxBatch, threads);
+                y.Consumers++;
                 _ops.Add(bn);
                 _norms.Add(bn);
                 _parameters.AddRange(bn.Parameters);
@@ -132,7 +134,8 @@ public sealed class TrainableNetwork : IDisposable
     public double ForwardBackward(int n, ReadOnlySpan<int> labels)
     {
         var logits = Forward(n, training: true);
-        foreach (var op in _ops) Array.Clear(op.Output.Grad!, 0, n * op.Output.Elements);
+        foreach (var op in _ops)
+            if (op.Output.GradAccumulates) Array.Clear(op.Output.Grad!, 0, n * op.Output.Elements);
         double loss = SoftmaxCrossEntropy.LossAndGradient(logits, labels, n, Network.Classes, _logits.Grad);
         for (int i = _ops.Count - 1; i >= 0; i--) _ops[i].Backward(n, _pool);
         return loss;

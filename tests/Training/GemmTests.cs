@@ -62,6 +62,9 @@ public class GemmTests
         for (int i = 0; i < n; i++) if (y[i] > 0) want[i] += dy[i];
         Simd.ReluBackwardAccumulate(y, dy, dx);
         Assert.Equal(want, dx);
+        var fresh = new float[n];
+        Simd.ReluBackward(y, dy, fresh);
+        for (int i = 0; i < n; i++) Assert.Equal(y[i] > 0 ? dy[i] : 0f, fresh[i]);
         var z = new float[n];
         Simd.ScaleShift(y, 1.5f, -0.25f, z);
         for (int i = 0; i < n; i++) Assert.Equal(MathF.FusedMultiplyAdd(y[i], 1.5f, -0.25f), z[i]);

@@ -29,6 +29,24 @@ internal static unsafe class Simd
         }
     }
 
+    /// <summary>dx[i] = y[i] &gt; 0 ? dy[i] : 0.</summary>
+    public static void ReluBackward(ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        int n = y.Length;
+        if (dy.Length < n || dx.Length < n) throw new ArgumentException("span lengths differ");
+        fixed (float* py = y, pdy = dy, pdx = dx)
+        {
+            int i = 0;
+            if (Vector512.IsHardwareAccelerated)
+                for (; i + 16 <= n; i += 16)
+                    (Vector512.Load(pdy + i) & Vector512.GreaterThan(Vector512.Load(py + i), Vector512<float>.Zero)).Store(pdx + i);
+            if (Vector256.IsHardwareAccelerated)
+                for (; i + 8 <= n; i += 8)
+                    (Vector256.Load(pdy + i) & Vector256.GreaterThan(Vector256.Load(py + i), Vector256<float>.Zero)).Store(pdx + i);
+            for (; i < n; i++) pdx[i] = py[i] > 0 ? pdy[i] : 0f;
+        }
+    }
+
     /// <summary>y[i] = x[i]·scale + shift.</summary>
     public static void ScaleShift(ReadOnlySpan<float> x, float scale, float shift, Span<float> y)
     {

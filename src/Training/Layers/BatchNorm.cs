@@ -118,7 +118,8 @@ internal sealed class BatchNorm : LayerOp
             var dx = _x.Grad.AsSpan(b * stride + off, _hw);
             TensorPrimitives.MultiplyAdd(_xhat.AsSpan(b * stride + off, _hw), -meanDyx, dy, t);   // dy − x̂·mean(dy·x̂)
             TensorPrimitives.Add(t, -meanDy, t);
-            TensorPrimitives.MultiplyAdd(t, k, dx, dx);
+            if (_x.GradAccumulates) TensorPrimitives.MultiplyAdd(t, k, dx, dx);
+            else TensorPrimitives.Multiply(t, k, dx);
         }
     }
 }

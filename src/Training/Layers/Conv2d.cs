@@ -133,16 +133,17 @@ internal sealed class Conv2d : LayerOp
                 for (int o = 0; o < _cout; o++) db[o] += TensorPrimitives.Sum(dy.Slice(o * _hw, _hw));
             if (_x.Grad is null) continue;
             if (_direct)
-                Gemm.NN(_k, _hw, _cout, _wt, _cout, dy, _hw, _x.GradImage(b), _hw, accumulate: true);
+                Gemm.NN(_k, _hw, _cout, _wt, _cout, dy, _hw, _x.GradImage(b), _hw, accumulate: _x.GradAccumulates);
             else if (_flipBackward)
             {
                 Im2Col(dy, _cout, dcol, _padded[worker]);
                 int kf = _cout * _kh * _kw;
-                Gemm.NN(_cin, _hw, kf, _wflip, kf, dcol, _hw, _x.GradImage(b), _hw, accumulate: true);
+                Gemm.NN(_cin, _hw, kf, _wflip, kf, dcol, _hw, _x.GradImage(b), _hw, accumulate: _x.GradAccumulates);
             }
             else
             {
                 Gemm.NN(_k, _hw, _cout, _wt, _cout, dy, _hw, dcol, _hw, accumulate: false);
+                if (!_x.GradAccumulates) _x.GradImage(b).Clear();
                 Col2ImAccumulate(dcol, _x.GradImage(b));
             }
         }

@@ -24,7 +24,8 @@ internal sealed class Relu(string name, Tensor x, Tensor output) : LayerOp(name,
         int e = x.Elements;
         var range = new Range(start * e, (start + len) * e);
         if (!_backward) TensorPrimitives.Max(x.Data.AsSpan(range), 0f, Output.Data.AsSpan(range));
-        else Simd.ReluBackwardAccumulate(Output.Data.AsSpan(range), Output.Grad.AsSpan(range), x.Grad.AsSpan(range));
+        else if (x.GradAccumulates) Simd.ReluBackwardAccumulate(Output.Data.AsSpan(range), Output.Grad.AsSpan(range), x.Grad.AsSpan(range));
+        else Simd.ReluBackward(Output.Data.AsSpan(range), Output.Grad.AsSpan(range), x.Grad.AsSpan(range));
     }
 }
 
@@ -38,7 +39,8 @@ internal sealed class Identity(string name, Tensor x, Tensor output) : LayerOp(n
     {
         if (x.Grad is null) return;
         var dx = x.Grad.AsSpan(0, n * x.Elements);
-        TensorPrimitives.Add(dx, Output.Grad.AsSpan(0, dx.Length), dx);
+        if (x.GradAccumulates) TensorPrimitives.Add(dx, Output.Grad.AsSpan(0, dx.Length), dx);
+        else Output.Grad.AsSpan(0, dx.Length).CopyTo(dx);
     }
 }
 
@@ -86,8 +88,13 @@ internal sealed class Add : LayerOp
     {
         int e = Output.Elements;
         var dy = Output.Grad.AsSpan(0, n * e);
-        if (_a.Grad is not null) TensorPrimitives.Add(_a.Grad.AsSpan(0, n * e), dy, _a.Grad.AsSpan(0, n * e));
+        if (_a.Grad is not null)
+        {
+            if (_a.GradAccumulates) TensorPrimitives.Add(_a.Grad.AsSpan(0, n * e), dy, _a.Grad.AsSpan(0, n * e));
+            else dy.CopyTo(_a.Grad);
+        }
         if (_b.Grad is null) return;
+        if (!_b.GradAccumulates) Array.Clear(_b.Grad, 0, n * _b.Elements);
         if (!_optionA) { TensorPrimitives.Add(_b.Grad.AsSpan(0, n * e), dy, _b.Grad.AsSpan(0, n * e)); return; }
         for (int b = 0; b < n; b++) Shortcut(_b.GradImage(b), Output.GradImage(b), forward: false);
     }

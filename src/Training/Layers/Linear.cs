@@ -51,6 +51,6 @@ internal sealed class Linear : LayerOp
             for (int b = 0; b < n; b++) TensorPrimitives.Add(_b.Grad, Output.GradImage(b), _b.Grad);
         }
         if (_x.Grad is not null)
-            Gemm.NN(n, _in, _out, Output.Grad, _out, _w.Value, _in, _x.Grad, _in, accumulate: true);
+            Gemm.NN(n, _in, _out, Output.Grad, _out, _w.Value, _in, _x.Grad, _in, accumulate: _x.GradAccumulates);
     }
 }

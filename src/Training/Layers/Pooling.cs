@@ -54,6 +54,7 @@ internal sealed class MaxPool : LayerOp
     public override void Backward(int n, WorkerPool pool)
     {
         if (_x.Grad is null) return;
+        if (!_x.GradAccumulates) Array.Clear(_x.Grad, 0, n * _x.Elements);
         int e = Output.Elements;
         for (int b = 0; b < n; b++)
         {
@@ -78,7 +79,12 @@ internal sealed class AvgPool : LayerOp
     }
 
     public override void Forward(int n, bool training, WorkerPool pool) => Pass(n, forward: true);
-    public override void Backward(int n, WorkerPool pool) { if (_x.Grad is not null) Pass(n, forward: false); }
+    public override void Backward(int n, WorkerPool pool)
+    {
+        if (_x.Grad is null) return;
+        if (!_x.GradAccumulates) Array.Clear(_x.Grad, 0, n * _x.Elements);
+        Pass(n, forward: false);
+    }
 
     private void Pass(int n, bool forward)
     {
@@ -130,6 +136,7 @@ internal sealed class GlobalAvgPool(string name, Tensor x, Tensor output) : Laye
     public override void Backward(int n, WorkerPool pool)
     {
         if (x.Grad is null) return;
+        if (!x.GradAccumulates) Array.Clear(x.Grad, 0, n * x.Elements);
         int c = x.Shape.Channels, hw = x.Shape.Height * x.Shape.Width;
         float inv = 1f / hw;
         for (int b = 0; b < n; b++)

@@ -22,6 +22,12 @@ internal sealed class Tensor
     public float[] Data { get; }
     public float[]? Grad { get; }
 
+    /// <summary>Layers reading this tensor. With one reader, its backward overwrites <see cref="Grad"/>; with more, they
+    /// all add into it and the network clears it before the backward pass.</summary>
+    public int Consumers { get; set; }
+    /// <summary>True when backward must add into <see cref="Grad"/> rather than overwrite it.</summary>
+    public bool GradAccumulates => Consumers > 1;
+
     public Span<float> Image(int b) => Data.AsSpan(b * Elements, Elements);
     public Span<float> GradImage(int b) => Grad.AsSpan(b * Elements, Elements);
 }
