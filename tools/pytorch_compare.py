@@ -3,13 +3,14 @@
 
     dotnet run --project src/Launcher -c Release -- train --net plain24 --norm every:4 \
         --export /tmp/cmp --export-steps 10 --threads 1
-    /usr/bin/python3 tools/pytorch_compare.py /tmp/cmp [--double] [--tolerance 1e-3]
+    /usr/bin/python3 tools/pytorch_compare.py /tmp/cmp [--tolerance 1e-3]
 
 The export holds the network IR and mask, the initial weights, the exact batches in order, and the loss and
 learning rate of every step. This script builds the same network from the IR (BatchNorm2d only at active sites,
 momentum 0.1, eps 1e-5), loads the same weights, runs torch.optim.SGD with the same momentum, weight decay and
-per-step learning rate, and prints both loss sequences. Exit status 1 if any step differs by more than the tolerance
-(relative to the loss). Not part of CI.
+per-step learning rate — once in float32 and once in float64 — and prints the three loss sequences. Deep networks
+amplify rounding over steps, so the float32-vs-float64 gap of PyTorch itself is the noise floor: the check passes when
+our losses stay within max(tolerance, 3 x that floor) of the float64 replay. Exit status 1 otherwise. Not part of CI.
 """
 import argparse, json, os, sys
 import numpy as np
@@ -84,18 +85,8 @@ class IRNet(nn.Module):
         return outs[-1].reshape(x.shape[0], -1)
 
 
-def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("export_dir")
-    ap.add_argument("--double", action="store_true", help="replay in float64 (shows which side float32 noise is on)")
-    ap.add_argument("--tolerance", type=float, default=1e-3, help="max |Δloss| / loss over the replayed steps")
-    args = ap.parse_args()
-    torch.set_num_threads(1)
-    d = args.export_dir
-    spec = json.load(open(os.path.join(d, "network.json")))
-    net = IRNet(spec)
-    dtype = torch.float64 if args.double else torch.float32
-    net = net.to(dtype)
+def replay(d, spec, dtype):
+    net = IRNet(spec).to(dtype)
     flat = np.fromfile(os.path.join(d, "params.bin"), dtype="<f4")
     off = 0
     assert len(net.order) == len(spec["parameters"]), "parameter lists differ"
@@ -113,10 +104,8 @@ def main():
     labels = torch.from_numpy(labels.astype(np.int64))
     opt = torch.optim.SGD(net.order, lr=0.1, momentum=spec["momentum"], weight_decay=spec["weightDecay"])
     net.train()
-    start, worst = 0, 0.0
-    print(f"{spec['name']} mask {spec['mask']}  torch {torch.__version__} {'float64' if args.double else 'float32'}")
-    print(f"{'step':>4} {'deeptrain':>12} {'pytorch':>12} {'|diff|':>10} {'rel':>9}")
-    for step, (n, ours, lr) in enumerate(zip(spec["batchSizes"], spec["losses"], spec["learningRates"])):
+    start, losses = 0, []
+    for n, lr in zip(spec["batchSizes"], spec["learningRates"]):
         x, y = images[start:start + n], labels[start:start + n]
         start += n
         for g in opt.param_groups:
@@ -125,12 +114,33 @@ def main():
         loss = F.cross_entropy(net(x), y)
         loss.backward()
         opt.step()
-        theirs = loss.item()
-        rel = abs(theirs - ours) / max(abs(theirs), 1e-12)
-        worst = max(worst, rel)
-        print(f"{step:>4} {ours:>12.7f} {theirs:>12.7f} {abs(theirs - ours):>10.2e} {rel:>9.2e}")
-    ok = worst <= args.tolerance
-    print(f"max relative difference {worst:.2e} over {len(spec['losses'])} steps: {'PASS' if ok else 'FAIL'} (tolerance {args.tolerance:g})")
+        losses.append(loss.item())
+    return losses
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("export_dir")
+    ap.add_argument("--tolerance", type=float, default=1e-3, help="max |Δloss| / loss over the replayed steps")
+    args = ap.parse_args()
+    torch.set_num_threads(1)
+    d = args.export_dir
+    spec = json.load(open(os.path.join(d, "network.json")))
+    t32 = replay(d, spec, torch.float32)
+    t64 = replay(d, spec, torch.float64)
+    ours = spec["losses"]
+    rel = lambda a, b: abs(a - b) / max(abs(b), 1e-12)
+    print(f"{spec['name']} mask {spec['mask']}  torch {torch.__version__}, batch {spec['batchSizes'][0]}")
+    print(f"{'step':>4} {'deeptrain':>12} {'torch f32':>12} {'torch f64':>12} {'ours-f32':>9} {'ours-f64':>9} {'f32-f64':>9}")
+    for i, (o, a, b) in enumerate(zip(ours, t32, t64)):
+        print(f"{i:>4} {o:>12.7f} {a:>12.7f} {b:>12.7f} {rel(o, a):>9.1e} {rel(o, b):>9.1e} {rel(a, b):>9.1e}")
+    worst32 = max(rel(o, a) for o, a in zip(ours, t32))
+    worst64 = max(rel(o, b) for o, b in zip(ours, t64))
+    floor = max(rel(a, b) for a, b in zip(t32, t64))
+    ok = worst64 <= max(args.tolerance, 3 * floor)
+    print(f"max relative difference: ours vs torch f32 {worst32:.1e}, ours vs torch f64 {worst64:.1e}; "
+          f"torch's own f32 vs f64 (rounding-noise floor) {floor:.1e}")
+    print(f"{'PASS' if ok else 'FAIL'}: ours vs f64 within max(tolerance {args.tolerance:g}, 3 x noise floor)")
     sys.exit(0 if ok else 1)
 
 
