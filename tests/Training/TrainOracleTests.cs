@@ -1,0 +1,26 @@
+using DeepTrain.Model;
+using DeepTrain.Model.Workloads;
+using DeepTrain.Training;
+
+namespace DeepTrain.Tests.Training;
+
+public class TrainOracleTests
+{
+    [Fact]
+    public async Task OracleAccuracyIsTheTrainerAccuracyAveragedOverSeeds()
+    {
+        var net = Zoo.Get("plain3w4");
+        var oracle = TrainOracle.Parse("epochs=1, seeds=0|1, train=128, test=40, threads=1, batch=32", net);
+        var mask = SiteMask.Parse("101", 3);
+        double a = await oracle.AccuracyAsync(mask);
+        double want = (Trainer.Run(net, mask, oracle.Data, oracle.Config with { Seed = 0 }).AccuracyPercent
+                       + Trainer.Run(net, mask, oracle.Data, oracle.Config with { Seed = 1 }).AccuracyPercent) / 2;
+        Assert.Equal(want, a);
+        Assert.Contains("seeds=0|1", oracle.Description);
+        await Assert.ThrowsAsync<OracleError>(() => oracle.AccuracyAsync(SiteMask.All(4)));
+    }
+
+    [Theory]
+    [InlineData("epochs=x")] [InlineData("speed=3")] [InlineData("epochs")]
+    public void BadSpecsAreUserErrors(string spec) => Assert.ThrowsAny<UserError>(() => TrainOracle.Parse(spec, Zoo.Get("plain3w4")));
+}
