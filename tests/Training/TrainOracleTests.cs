@@ -24,3 +24,18 @@ public class TrainOracleTests
     [InlineData("epochs=x")] [InlineData("speed=3")] [InlineData("epochs")]
     public void BadSpecsAreUserErrors(string spec) => Assert.ThrowsAny<UserError>(() => TrainOracle.Parse(spec, Zoo.Get("plain3w4")));
 }
+
+public class TrainabilityProxyTests
+{
+    [Fact]
+    public void ProxyIsDeterministicFiniteAndNonPositive()
+    {
+        var net = Zoo.Get("plain8w4");
+        var data = DeepTrain.Training.Data.TrainingData.For(net, trainImages: 64, testImages: 10);
+        double a = TrainabilityProxy.Score(net, SiteMask.All(8), data.Train, seed: 1);
+        double b = TrainabilityProxy.Score(net, SiteMask.All(8), data.Train, seed: 1, threads: 2);
+        Assert.Equal(a, b);
+        Assert.True(double.IsFinite(a) && a <= 0);
+        Assert.NotEqual(a, TrainabilityProxy.Score(net, SiteMask.None(8), data.Train, seed: 1));
+    }
+}

@@ -42,6 +42,10 @@ public static class TrainCommand
                           + "directory for tools/pytorch_compare.py, and stop there.",
         };
         var exportSteps = new Option<int>("--export-steps") { Description = "Steps recorded by --export.", DefaultValueFactory = _ => 10 };
+        var proxy = new Option<bool>("--proxy")
+        {
+            Description = "Print the trainability PROXY score (one forward/backward at initialization; not an accuracy) instead of training.",
+        };
         var json = Cli.JsonOption();
         json.Description = "Print one JSON object: accuracy (percent, test set), trainLoss, seconds, and the run's settings.";
         var quiet = Cli.QuietOption();
@@ -49,7 +53,7 @@ public static class TrainCommand
             "Train a network with the built-in pure-C# trainer (float32, SGD with momentum, one-cycle learning rate) with "
             + "batch normalization at exactly the chosen sites; print test accuracy, final training loss and time. "
             + "Default data for plain networks: generated 16×16 images, 10 classes, 4000 train / 1000 test. See docs/TRAINER.md.");
-        foreach (var o in new Option[] { net, norm, epochs, seed, threads, batch, lr, schedule, difficulty, trainImages, testImages, cifar, export, exportSteps, json, quiet })
+        foreach (var o in new Option[] { net, norm, epochs, seed, threads, batch, lr, schedule, difficulty, trainImages, testImages, cifar, export, exportSteps, proxy, json, quiet })
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
@@ -67,6 +71,16 @@ public static class TrainCommand
             bool asJson = parse.GetValue(json);
             int steps = config.Epochs * ((data.Train.Count + Math.Min(config.BatchSize, data.Train.Count) - 1) / Math.Min(config.BatchSize, data.Train.Count));
             TrainResult result;
+            if (parse.GetValue(proxy))
+            {
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                double score = TrainabilityProxy.Score(network, mask, data.Train, config.Seed, config.BatchSize, config.Threads);
+                string text = double.IsNegativeInfinity(score) ? "null" : score.ToString("G6", CultureInfo.InvariantCulture);
+                Cli.Out.WriteLine(parse.GetValue(json)
+                    ? $"{{\"proxy\":{text},\"milliseconds\":{clock.Elapsed.TotalMilliseconds.ToString("F1", CultureInfo.InvariantCulture)},\"mask\":\"{mask}\"}}"
+                    : $"trainability proxy (not an accuracy) {text}  ({clock.Elapsed.TotalMilliseconds:F0} ms, mask {mask})");
+                return Cli.ExitOk;
+            }
             if (parse.GetValue(export) is { } dir)
             {
                 result = TrainExport.Run(network, mask, data, config, parse.GetValue(exportSteps), dir);
