@@ -57,7 +57,7 @@ public static class TrainCommand
             cmd.Options.Add(o);
         cmd.SetAction(parse =>
         {
-            var network = Zoo.Resolve(parse.GetValue(net)!);
+            var network = NetworkSource.Resolve(parse.GetValue(net)!);
             var mask = MaskSpec.Parse(parse.GetValue(norm)!, network.SiteCount);
             var config = new TrainConfig
             {
