@@ -81,14 +81,23 @@ class Plain(nn.Module):
         return self.fc(torch.flatten(F.adaptive_avg_pool2d(self.features(x), 1), 1))
 
 
+def he_init(model):
+    """He (Kaiming) normal, std sqrt(2 / fan-in), for convolutions — as DeepTrain's trainer. PyTorch's default conv
+    init (uniform, a = sqrt(5)) is about 2.4x smaller, which by itself makes deep plain nets without BN untrainable."""
+    for m in model.modules():
+        if isinstance(m, nn.Conv2d):
+            nn.init.kaiming_normal_(m.weight, mode="fan_in", nonlinearity="relu")
+    return model
+
+
 def build(name, classes, channels):
     import re
     m = re.fullmatch(r"resnet(20|32|44|56|110)(?:-cifar(?:10|100))?", name)
     if m:
-        return CifarResNet(int(m.group(1)), classes, channels)
+        return he_init(CifarResNet(int(m.group(1)), classes, channels))
     m = re.fullmatch(r"plain(\d+)(?:w(\d+))?(?:-cifar(?:10|100))?", name)
     if m:
-        return Plain(int(m.group(1)), int(m.group(2) or 16), classes, channels)
+        return he_init(Plain(int(m.group(1)), int(m.group(2) or 16), classes, channels))
     import torchvision.models as tv
     if name in ("resnet18", "resnet34", "resnet50", "resnet101", "resnet152"):
         model = getattr(tv, name)(num_classes=classes)

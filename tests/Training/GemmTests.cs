@@ -60,13 +60,13 @@ public class GemmTests
         var y = Random(n, 5); var dy = Random(n, 6); var dx = Random(n, 7);
         var want = (float[])dx.Clone();
         for (int i = 0; i < n; i++) if (y[i] > 0) want[i] += dy[i];
-        Simd.ReluBackwardAccumulate(y, dy, dx);
+        DeepTrain.Training.Kernels.Simd.ReluBackwardAccumulate(y, dy, dx);
         Assert.Equal(want, dx);
         var fresh = new float[n];
-        Simd.ReluBackward(y, dy, fresh);
+        DeepTrain.Training.Kernels.Simd.ReluBackward(y, dy, fresh);
         for (int i = 0; i < n; i++) Assert.Equal(y[i] > 0 ? dy[i] : 0f, fresh[i]);
         var z = new float[n];
-        Simd.ScaleShift(y, 1.5f, -0.25f, z);
+        DeepTrain.Training.Kernels.Simd.ScaleShift(y, 1.5f, -0.25f, z);
         for (int i = 0; i < n; i++) Assert.Equal(MathF.FusedMultiplyAdd(y[i], 1.5f, -0.25f), z[i]);
     }
 }
