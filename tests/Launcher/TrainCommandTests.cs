@@ -43,3 +43,37 @@ public class TrainCommandTests
         Assert.Single(e.TrimEnd().Split('\n'));
     }
 }
+
+public class TrainExportAndProxyCliTests
+{
+    [Fact]
+    public void ExportWritesWeightsBatchesAndOneLossPerStep()
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "deeptrain-export-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var (code, o, e) = CliRunner.Run("train", "--net", "plain3w4", "--norm", "mask:101", "--batch", "16",
+                "--train-images", "64", "--test-images", "8", "--export", dir, "--export-steps", "3", "--threads", "1");
+            Assert.True(code == 0, e);
+            Assert.Contains("exported 3 steps", o);
+            using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(dir, "network.json")));
+            var r = doc.RootElement;
+            Assert.Equal(3, r.GetProperty("losses").GetArrayLength());
+            Assert.Equal("101", r.GetProperty("mask").GetString());
+            long paramCount = r.GetProperty("parameters").EnumerateArray().Sum(p => p.GetProperty("size").GetInt64());
+            Assert.Equal(paramCount * 4, new FileInfo(Path.Combine(dir, "params.bin")).Length);
+            Assert.Equal(3 * 16 * 256 * 4, new FileInfo(Path.Combine(dir, "batches.bin")).Length);
+            Assert.Equal(3 * 16 * 4, new FileInfo(Path.Combine(dir, "labels.bin")).Length);
+        }
+        finally { if (Directory.Exists(dir)) Directory.Delete(dir, true); }
+    }
+
+    [Fact]
+    public void ProxyIsLabelledAProxy()
+    {
+        var (code, o, e) = CliRunner.Run("train", "--net", "plain3w4", "--norm", "all", "--proxy", "--train-images", "64",
+            "--test-images", "8", "--threads", "1");
+        Assert.True(code == 0, e);
+        Assert.Contains("proxy (not an accuracy)", o);
+    }
+}
