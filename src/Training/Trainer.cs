@@ -88,6 +88,7 @@ public static class Trainer
         int e = (int)train.Shape.Elements;
         bool diverged = false, stopped = false;
         int step = 0;
+        long imagesTrained = 0;
         hook?.Started(net);
         for (int epoch = 0; epoch < config.Epochs && !diverged && !stopped; epoch++)
         {
@@ -110,7 +111,7 @@ public static class Trainer
                 float lr = (float)LearningRates.At(config.Schedule, config.LearningRate, step, totalSteps);
                 if (hook is not null && !hook.Step(step, order.AsSpan(start, n), loss, lr)) { stopped = true; step++; sum += loss * n; seen += n; break; }
                 Sgd.Step(net.Parameters, lr, (float)config.Momentum, (float)config.WeightDecay);
-                sum += loss * n; seen += n;
+                sum += loss * n; seen += n; imagesTrained += n;
                 progress?.Report(new TrainProgress(epoch + 1, config.Epochs, step + 1, totalSteps, sum / seen));
             }
             epochLosses.Add(diverged ? double.NaN : sum / seen);
@@ -122,7 +123,7 @@ public static class Trainer
             AccuracyPercent = accuracy,
             TrainLoss = diverged ? double.NaN : epochLosses[^1],
             Seconds = clock.Elapsed.TotalSeconds,
-            TrainImagesPerSecond = (double)step * batch / Math.Max(trainSeconds, 1e-9),
+            TrainImagesPerSecond = imagesTrained / Math.Max(trainSeconds, 1e-9),
             EpochLosses = epochLosses,
             Diverged = diverged,
             ActiveSites = mask.Count,

@@ -11,8 +11,9 @@ public static class Sgd
 {
     public static void Step(IReadOnlyList<Parameter> parameters, float learningRate, float momentum, float weightDecay)
     {
-        foreach (var p in parameters)
+        for (int i = 0; i < parameters.Count; i++)   // indexed: a foreach over the interface would allocate an enumerator
         {
+            var p = parameters[i];
             if (p.Decay && weightDecay != 0) TensorPrimitives.MultiplyAdd(p.Value, weightDecay, p.Grad, p.Grad);
             TensorPrimitives.MultiplyAdd(p.Velocity, momentum, p.Grad, p.Velocity);
             TensorPrimitives.MultiplyAdd(p.Velocity, -learningRate, p.Value, p.Value);
