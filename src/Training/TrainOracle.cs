@@ -30,14 +30,18 @@ public sealed class TrainOracle
         $"train:{Network.Name} epochs={Config.Epochs} seeds={string.Join('|', Seeds)} lr={Config.LearningRate.ToString(CultureInfo.InvariantCulture)} batch={Config.BatchSize} data={Data.Train.Name}/{Data.Train.Count}";
 
     /// <summary>Mean test accuracy (percent) over the seeds. A diverged run counts with the accuracy it has (usually 0–10 %).</summary>
-    public async Task<double> AccuracyAsync(SiteMask mask, CancellationToken ct = default)
+    public Task<double> AccuracyAsync(SiteMask mask, CancellationToken ct = default) => AccuracyAsync(mask, 0, ct);
+
+    /// <summary>As above with every seed shifted by <paramref name="seedOffset"/> (a search's request seed, so that
+    /// repeated reference measurements use different initial weights).</summary>
+    public async Task<double> AccuracyAsync(SiteMask mask, ulong seedOffset, CancellationToken ct = default)
     {
         if (mask.Length != Network.SiteCount)
             throw new OracleError($"train oracle: mask has {mask.Length} sites, {Network.Name} has {Network.SiteCount}");
         double sum = 0;
         foreach (var seed in Seeds)
         {
-            var r = await Trainer.RunAsync(Network, mask, Data, Config with { Seed = seed }, progress: null, ct).ConfigureAwait(false);
+            var r = await Trainer.RunAsync(Network, mask, Data, Config with { Seed = seed + seedOffset }, progress: null, ct).ConfigureAwait(false);
             sum += r.AccuracyPercent;
         }
         return sum / Seeds.Count;
