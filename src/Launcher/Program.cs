@@ -14,6 +14,7 @@ public static class Program
         ArchCommand.Create,
         EstimateCommand.Create,
         ParetoCommand.Create,
+        TrainCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
