@@ -11,7 +11,8 @@ public sealed record WrittenReport(string Directory, string MarkdownPath, string
 /// <summary>
 /// Writes a self-contained report folder: report.md and report.html side by side, figures/&lt;name&gt;.png and .svg.
 /// Everything is referenced by relative path; the HTML has its style inline and no script, font or link to the
-/// network, so the folder opens offline and can be zipped or copied as is.
+/// network, so the folder opens offline and can be zipped or copied as is. Void elements are self-closed so the HTML
+/// also parses as XML (tests rely on that).
 /// </summary>
 public static class ReportWriter
 {
@@ -63,8 +64,8 @@ public static class ReportWriter
     {
         static string E(string s) => WebUtility.HtmlEncode(s);
         var sb = new StringBuilder();
-        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n");
-        sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n");
+        sb.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n");
+        sb.Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\" />\n");
         sb.Append("<title>").Append(E(r.Title)).Append("</title>\n<style>\n").Append(Css).Append("</style>\n</head>\n<body>\n");
         sb.Append("<h1>").Append(E(r.Title)).Append("</h1>\n");
         foreach (var p in r.Summary) sb.Append("<p>").Append(E(p)).Append("</p>\n");
@@ -76,7 +77,7 @@ public static class ReportWriter
             {
                 string src = $"{FiguresFolder}/{f.Name}";
                 sb.Append("<figure>\n");
-                sb.Append($"<img src=\"{E(src)}.svg\" width=\"{size.Width}\" height=\"{size.Height}\" alt=\"{E(f.Title)}\">\n");
+                sb.Append($"<img src=\"{E(src)}.svg\" width=\"{size.Width}\" height=\"{size.Height}\" alt=\"{E(f.Title)}\" />\n");
                 sb.Append("<figcaption>").Append(E(f.Caption))
                   .Append($" <a href=\"{E(src)}.png\">PNG</a> · <a href=\"{E(src)}.svg\">SVG</a></figcaption>\n</figure>\n");
             }
