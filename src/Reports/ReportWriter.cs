@@ -9,7 +9,8 @@ namespace DeepTrain.Reports;
 public sealed record WrittenReport(string Directory, string MarkdownPath, string HtmlPath, IReadOnlyList<RenderedFigure> Figures);
 
 /// <summary>
-/// Writes a self-contained report folder: report.md and report.html side by side, figures/&lt;name&gt;.png and .svg.
+/// Writes a self-contained report folder: report.md and report.html side by side, figures/&lt;name&gt;.png, .svg and
+/// .json (the plotted series).
 /// Everything is referenced by relative path; the HTML has its style inline and no script, font or link to the
 /// network, so the folder opens offline and can be zipped or copied as is. Void elements are self-closed so the HTML
 /// also parses as XML (tests rely on that).
@@ -46,7 +47,7 @@ public static class ReportWriter
             {
                 sb.Append($"![{MdEscape(f.Title)}]({FiguresFolder}/{f.Name}.png)\n\n");
                 if (f.Caption.Length > 0) sb.Append('*').Append(MdEscape(f.Caption)).Append("* ");
-                sb.Append($"([SVG]({FiguresFolder}/{f.Name}.svg))\n\n");
+                sb.Append($"([SVG]({FiguresFolder}/{f.Name}.svg), [data]({FiguresFolder}/{f.Name}.json))\n\n");
             }
             if (s.Table is { } t)
             {
@@ -79,7 +80,7 @@ public static class ReportWriter
                 sb.Append("<figure>\n");
                 sb.Append($"<img src=\"{E(src)}.svg\" width=\"{size.Width}\" height=\"{size.Height}\" alt=\"{E(f.Title)}\" />\n");
                 sb.Append("<figcaption>").Append(E(f.Caption))
-                  .Append($" <a href=\"{E(src)}.png\">PNG</a> · <a href=\"{E(src)}.svg\">SVG</a></figcaption>\n</figure>\n");
+                  .Append($" <a href=\"{E(src)}.png\">PNG</a> · <a href=\"{E(src)}.svg\">SVG</a> · <a href=\"{E(src)}.json\">data</a></figcaption>\n</figure>\n");
             }
             if (s.Table is { } t)
             {

@@ -161,6 +161,10 @@ public class FigureTests
                 Assert.Equal((size.Width, (double)size.Height), ImageFiles.SvgSize(r.SvgPath));
                 string svg = File.ReadAllText(r.SvgPath);
                 Assert.DoesNotContain("http", ImageFiles.WithoutNamespaceDeclarations(svg), StringComparison.OrdinalIgnoreCase);
+                // The series travel beside the images, losslessly.
+                var back = FigureJson.Deserialize(File.ReadAllText(r.JsonPath));
+                Assert.Equal(fig.Series.Select(x => (x.Name, x.Kind)), back.Series.Select(x => (x.Name, x.Kind)));
+                for (int i = 0; i < fig.Series.Count; i++) { Assert.Equal(fig.Series[i].X, back.Series[i].X); Assert.Equal(fig.Series[i].Y, back.Series[i].Y); }
                 // Axis label text is in the vector output.
                 Assert.Contains(System.Net.WebUtility.HtmlEncode(fig.Y.Quantity).Split(' ')[0], svg);
             }

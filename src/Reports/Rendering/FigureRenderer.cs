@@ -5,7 +5,7 @@ using ScottPlot;
 namespace DeepTrain.Reports.Rendering;
 
 /// <summary>A figure written to disk as PNG and SVG of one size.</summary>
-public sealed record RenderedFigure(Figure Figure, string PngPath, string SvgPath, FigureSize Size);
+public sealed record RenderedFigure(Figure Figure, string PngPath, string SvgPath, string JsonPath, FigureSize Size);
 
 /// <summary>
 /// Draws a <see cref="Figure"/> with ScottPlot 5, headless (SkiaSharp). The only place that knows ScottPlot.
@@ -25,7 +25,7 @@ public static class FigureRenderer
         return Fonts.Sans;
     });
 
-    /// <summary>Writes &lt;dir&gt;/&lt;figure.Name&gt;.png and .svg at <paramref name="size"/>.</summary>
+    /// <summary>Writes &lt;dir&gt;/&lt;figure.Name&gt;.png and .svg at <paramref name="size"/>, and .json with the series.</summary>
     public static RenderedFigure Render(Figure figure, string directory, FigureSize size)
     {
         if (size.Width < 100 || size.Height < 100) throw new ArgumentException($"figure size {size.Width}×{size.Height} is too small (minimum 100×100)");
@@ -35,7 +35,9 @@ public static class FigureRenderer
         string svg = Path.Combine(directory, figure.Name + ".svg");
         plot.SavePng(png, size.Width, size.Height);
         File.WriteAllText(svg, plot.GetSvgXml(size.Width, size.Height));
-        return new RenderedFigure(figure, png, svg, size);
+        string json = Path.Combine(directory, figure.Name + ".json");
+        File.WriteAllText(json, FigureJson.Serialize(figure));
+        return new RenderedFigure(figure, png, svg, json, size);
     }
 
     /// <summary>SVG text of the figure (for inlining in HTML).</summary>
