@@ -9,6 +9,7 @@ public static class Program
     private static readonly Func<Command>[] CommandFactories =
     [
         VersionCommand.Create,
+        ZooCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
