@@ -199,3 +199,15 @@ public sealed class Tol : IEqualityComparer<double>
     public bool Equals(double a, double b) => Math.Abs(a - b) <= 1e-9 * Math.Max(1, Math.Max(Math.Abs(a), Math.Abs(b)));
     public int GetHashCode(double d) => 0;
 }
+
+public class FmtTests
+{
+    [Theory]
+    [InlineData(0.0123, "s", false, "12.3 ms")]
+    [InlineData(999.96, "s", false, "1.00 ks")]
+    [InlineData(9.996e-6, "J", false, "10.0 µJ")]
+    [InlineData(1234, "images/s", true, "1.23 k images/s")]
+    [InlineData(65.8, "W", false, "65.8 W")]
+    public void ReportNumbersHaveThreeDigitsAndAPrefix(double v, string unit, bool separate, string expected) =>
+        Assert.Equal(expected, Fmt.Eng(v, unit, separate));
+}

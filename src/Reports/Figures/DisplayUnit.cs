@@ -34,5 +34,5 @@ public readonly record struct DisplayUnit(double Factor, string Unit)
     public double Apply(double v) => v * Factor;
 
     /// <summary>"1.23 ms"-style text for one value in this unit.</summary>
-    public string Format(double v) => $"{(v * Factor).ToString("G3", CultureInfo.InvariantCulture)} {Unit}";
+    public string Format(double v) => $"{Fmt.Sig(v * Factor)} {Unit}".TrimEnd();
 }

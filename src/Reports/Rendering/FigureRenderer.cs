@@ -126,14 +126,20 @@ public static class FigureRenderer
         if (fig.XTicks is { } xt)
         {
             var tg = new ScottPlot.TickGenerators.NumericManual();
-            foreach (var t in xt) tg.AddMajor(t.Position, t.Label);
+            // Many categories (per-layer bars): label every n-th so labels never overlap; the rest get a bare tick.
+            int every = (int)Math.Ceiling(xt.Count / 40.0);
+            for (int i = 0; i < xt.Count; i++)
+                if (i % every == 0) tg.AddMajor(xt[i].Position, xt[i].Label);
+                else tg.AddMinor(xt[i].Position);
             plot.Axes.Bottom.TickGenerator = tg;
             plot.Axes.Bottom.MajorTickStyle.Length = 0;
             plot.Grid.XAxisStyle.IsVisible = false;
-            if (xt.Count > 6 || xt.Max(t => t.Label.Length) * xt.Count > 70)
+            if (xt.Count > 0 && (xt.Count > 6 || xt.Max(t => t.Label.Length) * xt.Count > 70))
             {
-                plot.Axes.Bottom.TickLabelStyle.Rotation = -35;
+                bool many = xt.Count > 15;
+                plot.Axes.Bottom.TickLabelStyle.Rotation = many ? -90 : -35;
                 plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
+                if (many) plot.Axes.Bottom.TickLabelStyle.FontSize = F(11);
             }
         }
         else if (fig.IntegerX)
