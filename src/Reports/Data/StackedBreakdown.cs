@@ -21,4 +21,5 @@ public sealed record StackedBreakdown(
     string Title,
     IReadOnlyList<BreakdownBar> Bars,
     IReadOnlyList<string>? CategoryOrder = null,
-    string Quantity = "Time per batch");
+    string Quantity = "Time per batch",
+    string? Caption = null);

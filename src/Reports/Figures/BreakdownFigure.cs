@@ -50,8 +50,8 @@ public static class BreakdownFigure
             XTicks = data.Bars.Select((b, i) => new Tick(i, b.Label)).ToArray(),
             YFromZero = true,
             Legend = LegendPlacement.Right,
-            Caption = $"{data.Quantity} split into pipeline segments and per-site costs, bottom first; " +
-                      string.Join(", ", data.Bars.Select(b => $"{b.Label}: {unit.Format(b.TotalSeconds)}")) + ".",
+            Caption = data.Caption ?? ($"{data.Quantity} split into pipeline segments and per-site costs, bottom first" +
+                      (data.Bars.Count <= 6 ? "; " + string.Join(", ", data.Bars.Select(b => $"{b.Label}: {unit.Format(b.TotalSeconds)}")) : "") + "."),
         };
     }
 }

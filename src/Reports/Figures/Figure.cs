@@ -34,7 +34,7 @@ public sealed record Series
     /// <summary>Colour as "#RRGGBB" (or "#RRGGBBAA").</summary>
     public required string Colour { get; init; }
     public MarkerKind Marker { get; init; } = MarkerKind.None;
-    /// <summary>Marker size in pixels at the 800×500 reference size.</summary>
+    /// <summary>Marker size in pixels at the 900×560 reference size.</summary>
     public float MarkerSize { get; init; } = 9;
     public float LineWidth { get; init; } = 2.5f;
     /// <summary>Dashed line (a second cue besides colour).</summary>

@@ -53,16 +53,16 @@ public static class FigureRenderer
         plot.Font.Set(SansFont.Value);
 
         plot.Axes.Title.Label.Text = fig.Title;
-        plot.Axes.Title.Label.FontSize = F(21);
+        plot.Axes.Title.Label.FontSize = F(23);
         plot.Axes.Title.Label.Bold = true;
         plot.Axes.Bottom.Label.Text = fig.X.Label;
         plot.Axes.Left.Label.Text = fig.Y.Label;
         foreach (var ax in new IAxis[] { plot.Axes.Bottom, plot.Axes.Left })
         {
-            ax.Label.FontSize = F(18);
+            ax.Label.FontSize = F(22);
             ax.Label.Bold = false;
             ax.Label.ForeColor = Colors.Black;
-            ax.TickLabelStyle.FontSize = F(15);
+            ax.TickLabelStyle.FontSize = F(19);
             ax.TickLabelStyle.ForeColor = Colors.Black;
             ax.FrameLineStyle.Width = F(1.2);
             ax.MajorTickStyle.Length = F(6);
@@ -91,7 +91,7 @@ public static class FigureRenderer
                         bars.Add(new Bar
                         {
                             Position = ser.X[i], Value = y[i], ValueBase = b0, Size = ser.BarWidth,
-                            FillColor = colour, LineColor = Colors.White, LineWidth = F(1),
+                            FillColor = colour, LineColor = Colors.White, LineWidth = ser.X.Length > 30 ? 0 : F(1),
                         });
                     }
                     var bp = plot.Add.Bars(bars);
@@ -139,7 +139,11 @@ public static class FigureRenderer
                 bool many = xt.Count > 15;
                 plot.Axes.Bottom.TickLabelStyle.Rotation = many ? -90 : -35;
                 plot.Axes.Bottom.TickLabelStyle.Alignment = Alignment.MiddleRight;
-                if (many) plot.Axes.Bottom.TickLabelStyle.FontSize = F(11);
+                if (many) plot.Axes.Bottom.TickLabelStyle.FontSize = F(12);
+                // ScottPlot sizes the axis panel for unrotated labels; reserve room for the rotated ones.
+                double sin = many ? 1 : Math.Sin(35 * Math.PI / 180);
+                int longest = xt.Where((_, i) => i % every == 0).Max(t => t.Label.Length);
+                plot.Axes.Bottom.MinimumSize = F(longest * (many ? 12 : 19) * 0.55 * sin + (many ? 25 : 50));
             }
         }
         else if (fig.IntegerX)
@@ -172,7 +176,7 @@ public static class FigureRenderer
         if (fig.XTicks is { Count: > 0 } ticks)
             plot.Axes.SetLimitsX(ticks.Min(t => t.Position) - 0.6, ticks.Max(t => t.Position) + 0.6);
 
-        plot.Legend.FontSize = F(15);
+        plot.Legend.FontSize = F(18);
         plot.Legend.FontColor = Colors.Black;
         bool anyLegend = fig.Series.Any(x => x.InLegend);
         switch (fig.Legend)
