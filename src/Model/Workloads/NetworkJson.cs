@@ -115,6 +115,74 @@ public static class NetworkJson
         }
     }
 
+    /// <summary>Writes <paramref name="network"/> in the documented format (indented); <see cref="Parse"/> reads it
+    /// back to the same layers, shapes and sites. Useful to hand a zoo network to an external trainer.</summary>
+    public static string Write(Network network)
+    {
+        using var ms = new MemoryStream();
+        using (var j = new Utf8JsonWriter(ms, new JsonWriterOptions { Indented = true }))
+        {
+            j.WriteStartObject();
+            j.WriteString("name", network.Name);
+            j.WriteStartObject("input");
+            j.WriteString("kind", network.InputKind);
+            j.WriteNumber("channels", network.InputShape.Channels);
+            j.WriteNumber("height", network.InputShape.Height);
+            j.WriteNumber("width", network.InputShape.Width);
+            j.WriteEndObject();
+            j.WriteNumber("classes", network.Classes);
+            j.WriteBoolean("referenceHasNormalization", network.ReferenceHasNormalization);
+            var siteLayers = new HashSet<int>();
+            foreach (var site in network.Sites) siteLayers.Add(site.LayerIndex);
+            j.WriteStartArray("layers");
+            for (int i = 0; i < network.Layers.Count; i++)
+            {
+                var l = network.Layers[i];
+                j.WriteStartObject();
+                j.WriteString("name", l.Name);
+                j.WriteString("type", l.Kind switch
+                {
+                    LayerKind.Convolution => "conv", LayerKind.Linear => "linear", LayerKind.MaxPool => "maxpool",
+                    LayerKind.AvgPool => "avgpool", LayerKind.GlobalAvgPool => "globalavgpool", LayerKind.Activation => "relu",
+                    LayerKind.Add => "add", LayerKind.Concat => "concat", LayerKind.Flatten => "flatten", _ => "dropout",
+                });
+                bool sequential = l.Inputs.Length == 1 && l.Inputs[0] == i - 1;
+                if (!sequential || l.Kind is LayerKind.Add or LayerKind.Concat)
+                {
+                    j.WriteStartArray("inputs");
+                    foreach (int src in l.Inputs) j.WriteStringValue(src < 0 ? "input" : network.Layers[src].Name);
+                    j.WriteEndArray();
+                }
+                switch (l.Kind)
+                {
+                    case LayerKind.Convolution:
+                        j.WriteNumber("out", l.Output.Channels);
+                        if (l.KernelHeight == l.KernelWidth) j.WriteNumber("kernel", l.KernelHeight);
+                        else { j.WriteNumber("kernelHeight", l.KernelHeight); j.WriteNumber("kernelWidth", l.KernelWidth); }
+                        j.WriteNumber("stride", l.Stride);
+                        j.WriteNumber("padding", l.Padding);
+                        if (l.Groups != 1) j.WriteNumber("groups", l.Groups);
+                        j.WriteBoolean("bias", l.HasBias);
+                        break;
+                    case LayerKind.Linear:
+                        j.WriteNumber("out", l.Output.Channels);
+                        j.WriteBoolean("bias", l.HasBias);
+                        break;
+                    case LayerKind.MaxPool or LayerKind.AvgPool:
+                        j.WriteNumber("kernel", l.KernelHeight);
+                        j.WriteNumber("stride", l.Stride);
+                        j.WriteNumber("padding", l.Padding);
+                        break;
+                }
+                if (siteLayers.Contains(i)) j.WriteBoolean("site", true);
+                j.WriteEndObject();
+            }
+            j.WriteEndArray();
+            j.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(ms.ToArray());
+    }
+
     private static int ConvFrom(NetworkBuilder b, JsonElement l, string lw, string name, int? from)
     {
         bool hasK = l.TryGetProperty("kernel", out _), hasKh = l.TryGetProperty("kernelHeight", out _);
