@@ -6,5 +6,6 @@ public sealed record DeviceResult(string Device, double ImagesPerSecond, double 
 /// <summary>All devices on one network, e.g. DeepTrain, V100, A100 on resnet50 at batch 64.</summary>
 public sealed record NetworkComparison(string Network, IReadOnlyList<DeviceResult> Devices);
 
-/// <summary>DeepTrain versus GPU presets over several zoo networks: images/s and energy per image.</summary>
+/// <summary>DeepTrain (or another accelerator: the first device listed) versus GPU presets over several zoo networks:
+/// images/s and energy per image.</summary>
 public sealed record GpuComparison(IReadOnlyList<NetworkComparison> Networks, string Note = "");

@@ -37,7 +37,7 @@ public static class GpuComparisonFigure
             return new Figure
             {
                 Name = $"{prefix}-{suffix}",
-                Title = $"{quantity}: DeepTrain vs GPUs",
+                Title = $"{quantity}: {devices[0]} vs GPUs",
                 X = new AxisSpec(""),
                 Y = new AxisSpec(quantity, unit.Unit, Log10: true),
                 Series = series,
