@@ -10,6 +10,9 @@ public static class Program
     [
         VersionCommand.Create,
         ZooCommand.Create,
+        ArchCommand.Create,
+        EstimateCommand.Create,
+        ParetoCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
