@@ -13,6 +13,7 @@ public static class Program
         ArchCommand.Create,
         EstimateCommand.Create,
         ParetoCommand.Create,
+        ReportCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
