@@ -52,7 +52,7 @@ public static class ReportWriter
             if (s.Table is { } t)
             {
                 sb.Append("| ").Append(string.Join(" | ", t.Headers.Select(MdCell))).Append(" |\n");
-                sb.Append('|').Append(string.Join("|", t.Headers.Select(_ => " --- "))).Append("|\n");
+                sb.Append('|').Append(string.Join("|", t.Headers.Select((_, i) => i == 0 ? " --- " : " ---: "))).Append("|\n");
                 foreach (var row in t.Rows) sb.Append("| ").Append(string.Join(" | ", row.Select(MdCell))).Append(" |\n");
                 sb.Append('\n');
             }

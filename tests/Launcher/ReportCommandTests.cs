@@ -71,6 +71,15 @@ public sealed class ReportCommandTests : IDisposable
     }
 
     [Fact]
+    public void HelpFitsOneHundredColumns()
+    {
+        var (code, o, _) = CliRunner.Run("report", "--help");
+        Assert.Equal(0, code);
+        Assert.Contains("--out", o);
+        foreach (var line in o.Split('\n')) Assert.True(line.Length <= 100, line);
+    }
+
+    [Fact]
     public void OutIsRequired()
     {
         var (code, _, e) = CliRunner.Run("report", "--net", "resnet20");

@@ -23,20 +23,18 @@ public static class ReportCommand
 {
     public static Command Create()
     {
-        var net = new Option<string?>("--net") { Description = "Zoo network name or network JSON file to report on." };
-        var arch = new Option<string>("--arch") { Description = "Architecture preset (isaac, pipelayer, deeptrain) or spec JSON file.", DefaultValueFactory = _ => "deeptrain" };
+        var net = new Option<string?>("--net") { Description = "Zoo network name or network JSON file." };
+        var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
-        var norm = new Option<string?>("--norm") { Description = "A chosen site selection to compare with all sites and none: every:K, first:K or mask:0101… (site 0 first)." };
-        var compare = new Option<string>("--compare") { Description = "Other networks in the GPU comparison, comma-separated (\"\" for none).", DefaultValueFactory = _ => string.Join(",", NetworkReport.DefaultComparisonNetworks) };
-        var gpus = new Option<string>("--gpus") { Description = "GPU presets or spec files to compare with, comma-separated.", DefaultValueFactory = _ => string.Join(",", GpuSpec.Presets) };
-        var outDir = new Option<string>("--out") { Description = "Folder to write report.md, report.html and figures/ into (created if missing).", Required = true };
-        var size = new Option<string>("--size") { Description = "Figure size in pixels, WIDTHxHEIGHT (PNG pixels and SVG width/height).", DefaultValueFactory = _ => "900x560" };
+        var norm = new Option<string?>("--norm") { Description = "Chosen sites to compare with all/none: every:K, first:K, mask:01…" };
+        var compare = new Option<string>("--compare") { HelpName = "nets", Description = "More nets for GPU figures.", DefaultValueFactory = _ => string.Join(",", NetworkReport.DefaultComparisonNetworks) };
+        var gpus = new Option<string>("--gpus") { HelpName = "gpus", Description = "GPU presets or spec files (comma list).", DefaultValueFactory = _ => string.Join(",", GpuSpec.Presets) };
+        var outDir = new Option<string>("--out") { Description = "Folder for report.md, report.html and figures/.", Required = true };
+        var size = new Option<string>("--size") { Description = "Figure size in pixels, WIDTHxHEIGHT.", DefaultValueFactory = _ => "900x560" };
         var json = Cli.JsonOption();
-        json.Description = "Print {\"out\", \"markdown\", \"html\", \"figures\":[{name, png, svg, json, series:[…]}]} instead of a summary.";
+        json.Description = "Print {out, markdown, html, figures:[{name, png, svg, json, series}]}.";
         var cmd = new Command("report",
-            "Write a report folder with figures (PNG and SVG) for one network on one architecture: time per batch by "
-            + "pipeline segment for a chosen mask vs all sites vs none, the exact time-vs-sites front, per-layer stage times, "
-            + "and images/s and energy per image against GPU presets.")
+            "Write a report folder (Markdown, HTML, PNG and SVG figures) for one network on one architecture.")
         { net, arch, batch, norm, compare, gpus, outDir, size, json };
         cmd.SetAction(r =>
         {
