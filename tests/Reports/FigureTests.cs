@@ -97,6 +97,18 @@ public class FigureTests
     }
 
     [Fact]
+    public void RunGivenAsBestSoFarIsKeptAsIs()
+    {
+        double nan = double.NaN;
+        var r = ConvergenceRun.FromBestSoFar("BO", 1, [nan, 5, 5, 3]);
+        Assert.Equal([nan, 5, 5, 3], r.BestSoFar());
+        var f = ConvergenceFigure.Build(new Convergence("sites", "sites", [r]));
+        Assert.Equal([2, 3, 4], f["BO"].X);
+        Assert.Equal([5, 5, 3], f["BO"].Y);
+        Assert.Equal("Best feasible sites", f.Y.Label);
+    }
+
+    [Fact]
     public void GpuComparisonGivesThroughputAndEnergyOnLogAxesAndSkipsMissingValues()
     {
         var figs = GpuComparisonFigure.Build(Fixtures.Gpu());

@@ -6,6 +6,11 @@ namespace DeepTrain.Reports.Data;
 /// </summary>
 public sealed record ConvergenceRun(string Method, int Seed, IReadOnlyList<double> Objective, IReadOnlyList<bool> Feasible)
 {
+    /// <summary>A run given directly as "best feasible objective after each call" (NaN = none feasible yet), for
+    /// callers whose feasibility rule is richer than one flag per call (e.g. mean accuracy over repeated masks).</summary>
+    public static ConvergenceRun FromBestSoFar(string method, int seed, IReadOnlyList<double> best) =>
+        new(method, seed, best, best.Select(double.IsFinite).ToArray());
+
     /// <summary>Best feasible objective after each call (minimization); NaN before the first feasible call.</summary>
     public double[] BestSoFar()
     {

@@ -65,7 +65,7 @@ public static class ConvergenceFigure
             Name = name,
             Title = "Search convergence",
             X = new AxisSpec("Oracle calls", "count"),
-            Y = new AxisSpec($"Best feasible {data.ObjectiveQuantity}", unit.Unit),
+            Y = new AxisSpec($"Best feasible {data.ObjectiveQuantity}", unit.Unit == data.ObjectiveQuantity ? null : unit.Unit),
             Series = series,
             IntegerX = true,
             Legend = LegendPlacement.UpperRight,
