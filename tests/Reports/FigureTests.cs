@@ -185,6 +185,25 @@ public class FigureTests
     }
 
     [Fact]
+    public void DegenerateInputsStillRender()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "dt-fig-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            // No GPU numbers at all (every value NaN) and a front of a single point.
+            var gpu = GpuComparisonFigure.Build(new GpuComparison([new("x", [new("DeepTrain", double.NaN, double.NaN)])]));
+            Assert.Empty(gpu[0].Series);
+            var one = SitesFrontFigure.Build(new SitesFront("tiny", [new(0, 1e-3)], []));
+            foreach (var f in gpu.Append(one))
+            {
+                var r = FigureRenderer.Render(f, dir, new FigureSize(400, 300));
+                Assert.Equal((400, 300), ImageFiles.PngSize(r.PngPath));
+            }
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void PaletteIsOkabeIto()
     {
         Assert.Equal(8, Palette.Colours.Distinct().Count());
