@@ -15,6 +15,7 @@ public static class Program
         EstimateCommand.Create,
         ParetoCommand.Create,
         TrainCommand.Create,
+        ReportCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);
