@@ -9,6 +9,10 @@ public static class Program
     private static readonly Func<Command>[] CommandFactories =
     [
         VersionCommand.Create,
+        ZooCommand.Create,
+        ArchCommand.Create,
+        EstimateCommand.Create,
+        ParetoCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

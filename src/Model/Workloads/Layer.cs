@@ -4,6 +4,15 @@ namespace DeepTrain.Model.Workloads;
 /// One layer of the network IR, with full shapes. Layers are stored in a topological order; <see cref="Inputs"/>
 /// holds indices of earlier layers (−1 = the network input).
 /// </summary>
+/// <remarks>
+/// Residual adds: <see cref="Inputs"/>[0] is the main branch and fixes <see cref="Output"/>. A later input either has
+/// the same shape or is an <b>option-A shortcut</b> (He et al. 2016, §4.2, the CIFAR ResNets): it has fewer channels
+/// and s times the height and width; it is subsampled with stride s (<c>x[:, :, ::s, ::s]</c>) and zero-padded in
+/// channels (equally on both sides) before the add, and the Add records <see cref="Stride"/> = s. No weights, no MACs.
+/// Pooling layers use <see cref="KernelHeight"/>/<see cref="KernelWidth"/>, <see cref="Stride"/> and
+/// <see cref="Padding"/> like convolutions (floor mode); a global average pool records the input size as its kernel.
+/// Build layers with <see cref="NetworkBuilder"/>, which infers and checks every shape.
+/// </remarks>
 public sealed record Layer
 {
     public required string Name { get; init; }
@@ -16,6 +25,7 @@ public sealed record Layer
     public required Shape Output { get; init; }
     public int KernelHeight { get; init; } = 1;
     public int KernelWidth { get; init; } = 1;
+    /// <summary>Convolution/pooling stride; for an Add, the subsampling stride of its option-A shortcut (1 if none).</summary>
     public int Stride { get; init; } = 1;
     public int Padding { get; init; }
     public int Groups { get; init; } = 1;

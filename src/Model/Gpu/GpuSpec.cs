@@ -1,0 +1,105 @@
+using System.Reflection;
+using System.Text.Json;
+
+namespace DeepTrain.Model.Gpu;
+
+/// <summary>
+/// Published peak figures of one GPU. Loaded from JSON where every constant is <c>{ "value": …, "source": "…" }</c>;
+/// presets gtx1080, v100, a100, h100 are embedded (src/Model/Gpu/Presets). See docs/GPU.md.
+/// </summary>
+public sealed record GpuSpec
+{
+    public required string Name { get; init; }
+    public string Description { get; init; } = "";
+    /// <summary>Peak FP32 rate on CUDA cores (FLOP/s, one FMA = 2 FLOPs).</summary>
+    public required double PeakFp32Flops { get; init; }
+    /// <summary>Peak dense TF32 tensor-core rate (FLOP/s); 0 = no TF32 mode.</summary>
+    public required double PeakTf32TensorFlops { get; init; }
+    /// <summary>Peak dense FP16 tensor-core rate with FP32 accumulation (FLOP/s); 0 = no tensor cores.</summary>
+    public required double PeakFp16TensorFlops { get; init; }
+    public required double MemoryBandwidthBytesPerSecond { get; init; }
+    public required double MemoryBytes { get; init; }
+    /// <summary>Board power limit (W). The baseline assumes training runs at this power (docs/GPU.md).</summary>
+    public required double TdpWatts { get; init; }
+    /// <summary>Fixed cost added per kernel (s).</summary>
+    public required double KernelOverheadSeconds { get; init; }
+    /// <summary>Source string of every constant, keyed by JSON field name.</summary>
+    public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
+
+    public static IReadOnlyList<string> Presets { get; } = ["gtx1080", "v100", "a100", "h100"];
+
+    /// <summary>A preset name (case-insensitive) or the path of a GPU spec JSON file.</summary>
+    public static GpuSpec Load(string presetOrPath)
+    {
+        string key = presetOrPath.Trim().ToLowerInvariant();
+        if (Presets.Contains(key))
+        {
+            using var s = Assembly.GetExecutingAssembly().GetManifestResourceStream($"DeepTrain.Model.Gpu.Presets.{key}.json")
+                          ?? throw new InvalidOperationException($"embedded GPU preset '{key}' is missing from the assembly");
+            using var r = new StreamReader(s);
+            return Parse(r.ReadToEnd(), $"gpu preset '{key}'");
+        }
+        if (!File.Exists(presetOrPath))
+            throw new SpecError($"unknown GPU '{presetOrPath}': not a preset ({string.Join(", ", Presets)}) and no such file");
+        string text;
+        try { text = File.ReadAllText(presetOrPath); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new SpecError($"cannot read GPU spec '{presetOrPath}': {e.Message}", e);
+        }
+        return Parse(text, presetOrPath);
+    }
+
+    private static readonly string[] RequiredPositive =
+        ["peakFp32Flops", "memoryBandwidthBytesPerSecond", "memoryBytes", "tdpWatts"];
+    private static readonly string[] RequiredNonNegative =
+        ["peakTf32TensorFlops", "peakFp16TensorFlops", "kernelOverheadSeconds"];
+
+    /// <summary>Parses a spec; any problem is a one-line <see cref="SpecError"/> naming the field.</summary>
+    public static GpuSpec Parse(string json, string source = "GPU spec")
+    {
+        JsonDocument doc;
+        try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
+        catch (JsonException e) { throw new SpecError($"{source}: not valid JSON (line {e.LineNumber + 1})", e); }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) throw new SpecError($"{source}: the top level must be an object");
+            var known = new HashSet<string>(RequiredPositive.Concat(RequiredNonNegative)) { "name", "description" };
+            foreach (var p in root.EnumerateObject())
+                if (!known.Contains(p.Name)) throw new SpecError($"{source}: unknown field '{p.Name}'");
+            if (!root.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
+                throw new SpecError($"{source}: 'name' must be a non-empty string");
+            string desc = root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()! : "";
+            var values = new Dictionary<string, double>();
+            var sources = new Dictionary<string, string>();
+            foreach (var f in RequiredPositive.Concat(RequiredNonNegative))
+            {
+                if (!root.TryGetProperty(f, out var c)) throw new SpecError($"{source}: '{f}' is missing");
+                if (c.ValueKind != JsonValueKind.Object || !c.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+                    throw new SpecError($"{source}: '{f}' must be an object {{\"value\": number, \"source\": \"…\"}}");
+                if (!c.TryGetProperty("source", out var s) || s.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(s.GetString()))
+                    throw new SpecError($"{source}: '{f}.source' must name where the value comes from");
+                double x = v.GetDouble();
+                bool positive = RequiredPositive.Contains(f);
+                if (!double.IsFinite(x) || x < 0 || (positive && x == 0))
+                    throw new SpecError($"{source}: '{f}' must be {(positive ? "> 0" : "≥ 0")}, got {v.GetRawText()}");
+                values[f] = x;
+                sources[f] = s.GetString()!;
+            }
+            return new GpuSpec
+            {
+                Name = n.GetString()!,
+                Description = desc,
+                PeakFp32Flops = values["peakFp32Flops"],
+                PeakTf32TensorFlops = values["peakTf32TensorFlops"],
+                PeakFp16TensorFlops = values["peakFp16TensorFlops"],
+                MemoryBandwidthBytesPerSecond = values["memoryBandwidthBytesPerSecond"],
+                MemoryBytes = values["memoryBytes"],
+                TdpWatts = values["tdpWatts"],
+                KernelOverheadSeconds = values["kernelOverheadSeconds"],
+                Sources = sources,
+            };
+        }
+    }
+}
