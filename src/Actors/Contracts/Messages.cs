@@ -73,11 +73,12 @@ public sealed record SweepChunk(
     [property: Key(0)] string SweepId,
     [property: Key(1)] long ChunkId,
     [property: Key(2)] long FirstPoint,
-    [property: Key(3)] int Count) : IClusterMessage;
+    [property: Key(3)] int Count,
+    [property: Key(4)] string SpecJson) : IClusterMessage;
 
-/// <summary>One evaluated sweep point; <paramref name="Fields"/> follows the sweep's column order.</summary>
+/// <summary>One evaluated sweep point; <paramref name="Fields"/> follows <c>SweepPlan.MetricColumns</c>.</summary>
 [MessagePackObject]
-public sealed record SweepRow([property: Key(0)] long Point, [property: Key(1)] double[] Fields) : IClusterMessage;
+public sealed record SweepRow([property: Key(0)] long Point, [property: Key(1)] double[] Fields, [property: Key(2)] string Mask) : IClusterMessage;
 
 [MessagePackObject]
 public sealed record SweepChunkResult(
