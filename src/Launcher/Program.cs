@@ -13,6 +13,8 @@ public static class Program
         ArchCommand.Create,
         EstimateCommand.Create,
         ParetoCommand.Create,
+        NodeCommand.Create,
+        SweepCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

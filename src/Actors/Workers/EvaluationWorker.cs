@@ -67,11 +67,18 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
         }
         var cts = new CancellationTokenSource();
         _running[p.ProposalId] = cts;
-        _oracle.EvaluateAsync(p.Mask, p.Seed, cts.Token).ContinueWith(
+        Call(p, cts.Token).ContinueWith(
             t => t.IsCompletedSuccessfully
                 ? new Done(p, t.Result, null)
                 : new Done(p, double.NaN, t.Exception?.GetBaseException().Message ?? "cancelled"),
             TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
+    }
+
+    /// <summary>An oracle that throws before returning its task (e.g. a refused program) is a recorded failure too.</summary>
+    private Task<double> Call(EvaluateProposal p, CancellationToken cancel)
+    {
+        try { return _oracle.EvaluateAsync(p.Mask, p.Seed, cancel); }
+        catch (Exception e) { return Task.FromException<double>(e); }
     }
 
     private void Finish(Done d)
