@@ -1,5 +1,8 @@
 using System.Reflection;
+using System.Security.Cryptography.X509Certificates;
 using Akka.Actor;
+using Akka.Actor.Setup;
+using Akka.Remote.Transport.DotNetty;
 using Akka.Configuration;
 
 namespace DeepTrain.Actors.Hosting;
@@ -31,21 +34,25 @@ public static class ClusterHost
             var seeds = o.Seeds.Select(s => Q($"akka.tcp://{o.SystemName}@{NormalizeSeed(s)}"));
             lines.Add($"akka.cluster.seed-nodes = [{string.Join(", ", seeds)}]");
             lines.Add($"akka.cluster.roles = [{string.Join(", ", o.Roles.Select(Q))}]");
-            if (o.TlsCertificatePath is { } cert)
-            {
-                lines.Add("akka.remote.dot-netty.tcp.enable-ssl = true");
-                lines.Add($"akka.remote.dot-netty.tcp.ssl.certificate.path = {Q(cert)}");
-                lines.Add($"akka.remote.dot-netty.tcp.ssl.certificate.password = {Q(o.TlsCertificatePassword ?? "")}");
-                lines.Add("akka.remote.dot-netty.tcp.ssl.certificate.flags = [ \"exportable\" ]");
-                lines.Add("akka.remote.dot-netty.tcp.ssl.suppress-validation = false");
-            }
+            if (o.TlsCertificatePath is not null) lines.Add("akka.remote.dot-netty.tcp.enable-ssl = true");
         }
         var cfg = ConfigurationFactory.ParseString(string.Join("\n", lines));
         if (o.ExtraHocon is { } extra) cfg = ConfigurationFactory.ParseString(extra).WithFallback(cfg);
         return cfg.WithFallback(ConfigurationFactory.ParseString(LoadBaseHocon()));
     }
 
-    public static ActorSystem Start(NodeOptions o) => ActorSystem.Create(o.SystemName, BuildConfig(o));
+    public static ActorSystem Start(NodeOptions o)
+    {
+        var config = BuildConfig(o);
+        if (!o.Clustered || o.TlsCertificatePath is null) return ActorSystem.Create(o.SystemName, config);
+        // TLS with mutual authentication: this node presents its certificate and requires one from every peer,
+        // validated against the machine's trust store, or pinned to one thumbprint (a cluster-wide self-signed cert).
+        var cert = X509CertificateLoader.LoadPkcs12FromFile(o.TlsCertificatePath, o.TlsCertificatePassword, X509KeyStorageFlags.Exportable);
+        var ssl = o.TlsPinnedThumbprint is { Length: > 0 } pin
+            ? new DotNettySslSetup(cert, false, true, false, CertificateValidation.PinnedCertificate(pin))
+            : new DotNettySslSetup(cert, false, true);
+        return ActorSystem.Create(o.SystemName, BootstrapSetup.Create().WithConfig(config).And(ssl));
+    }
 
     /// <summary>"HOST:PORT" (what users type) → "HOST:PORT", validated.</summary>
     public static string NormalizeSeed(string seed)

@@ -17,6 +17,8 @@ public sealed record NodeOptions
     /// <summary>Optional TLS (mutual authentication): PKCS#12 file and password, see docs/CLUSTER.md.</summary>
     public string? TlsCertificatePath { get; init; }
     public string? TlsCertificatePassword { get; init; }
+    /// <summary>Accept only peers presenting this certificate thumbprint (instead of trust-store validation).</summary>
+    public string? TlsPinnedThumbprint { get; init; }
     /// <summary>Extra HOCON applied last (tests).</summary>
     public string? ExtraHocon { get; init; }
 

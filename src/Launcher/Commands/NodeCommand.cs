@@ -21,8 +21,9 @@ public static class NodeCommand
         var workers = new Option<int>("--workers") { Description = "Sweep worker actors on this node (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var allow = new Option<string[]>("--allow-oracle") { Description = "Allowed command-oracle program pattern (repeatable; * and ? wildcards)." };
         var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate for TLS with mutual authentication (see docs/CLUSTER.md)." };
+        var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
         var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
-            { role, host, port, seeds, workers, allow, tls };
+            { role, host, port, seeds, workers, allow, tls, pin };
         cmd.SetAction(r =>
         {
             var roleName = r.GetValue(role)!.Trim().ToLowerInvariant();
@@ -36,6 +37,7 @@ public static class NodeCommand
                 Roles = [roleName],
                 TlsCertificatePath = r.GetValue(tls),
                 TlsCertificatePassword = Environment.GetEnvironmentVariable("DEEPTRAIN_TLS_PASSWORD"),
+                TlsPinnedThumbprint = r.GetValue(pin),
             }.WithEnvironment();
             var allowList = new OracleAllowList(r.GetValue(allow) ?? []);
             using var system = ClusterHost.Start(options);
