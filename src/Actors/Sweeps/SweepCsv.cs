@@ -26,6 +26,7 @@ public sealed class SweepCsv : ISweepSink, IDisposable
     public static SweepCsv OpenForResume(SweepPlan plan, string path)
     {
         long done = 0;
+        var prior = new List<SweepRow>();
         if (File.Exists(path) && new FileInfo(path).Length > 0)
         {
             var text = File.ReadAllText(path);
@@ -36,10 +37,37 @@ public sealed class SweepCsv : ISweepSink, IDisposable
                 throw new Model.UserError($"{path} exists and is not a sweep result with the expected header; choose another --out");
             done = lines.Length - 1;
             File.WriteAllText(path, text);
+            // The Pareto front of the rows already written, so a resumed sweep's front covers the whole sweep.
+            var block = new List<SweepRow>();
+            for (int i = 1; i < lines.Length; i++)
+            {
+                block.Add(ParseRow(lines[i]));
+                if (block.Count >= 8192) block = Front(block);
+            }
+            prior = Front(block);
         }
         var w = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         if (done == 0 && w.BaseStream.Length == 0) { w.Write(Header + "\n"); w.Flush(); }
-        return new SweepCsv(plan, path, w, done);
+        return new SweepCsv(plan, path, w, done) { _priorFront = prior };
+    }
+
+    private List<SweepRow> _priorFront = new();
+
+    private static List<SweepRow> Front(List<SweepRow> rows)
+    {
+        var keep = SweepEvaluator.Pareto(rows).ToHashSet();
+        return rows.Where(r => keep.Contains(r.Point)).ToList();
+    }
+
+    private static SweepRow ParseRow(string line)
+    {
+        var f = line.Split(',');
+        int m = SweepPlan.MetricColumns.Length;
+        if (f.Length < 7 + m) throw new Model.UserError($"sweep result row '{line[..Math.Min(line.Length, 40)]}' is malformed");
+        var fields = new double[m];
+        for (int i = 0; i < m; i++) fields[i] = double.Parse(f[f.Length - m + i], CultureInfo.InvariantCulture);
+        var mask = f[f.Length - m - 1];
+        return new SweepRow(long.Parse(f[0], CultureInfo.InvariantCulture), fields, mask.StartsWith('m') ? mask[1..] : mask);
     }
 
     public void Write(IReadOnlyList<SweepRow> rows)
@@ -55,7 +83,7 @@ public sealed class SweepCsv : ISweepSink, IDisposable
         _w.Flush();
         using var p = new StreamWriter(_path + ".pareto.csv", false, new UTF8Encoding(false));
         p.Write(Header + "\n");
-        foreach (var r in front) p.Write(Line(r));
+        foreach (var r in Front(_priorFront.Concat(front).ToList()).OrderBy(r => r.Point)) p.Write(Line(r));
     }
 
     public string Line(SweepRow r)
