@@ -28,7 +28,7 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
     public EvaluationWorker(IActorRef coordinator, IOracleRunner oracle, int maxConcurrent)
     {
         _coordinator = coordinator; _oracle = oracle; _maxConcurrent = Math.Max(1, maxConcurrent);
-        _id = $"{Self.Path.Address}/{Self.Path.Name}";
+        _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}"; // unique across nodes
         Receive<EvaluateProposal>(Start);
         Receive<Done>(Finish);
         Receive<ResultAcknowledged>(a => _unacked.Remove(a.ProposalId));

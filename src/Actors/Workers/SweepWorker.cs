@@ -24,7 +24,7 @@ public sealed class SweepWorker : ReceiveActor, IWithTimers
     public SweepWorker(IActorRef coordinator)
     {
         _coordinator = coordinator;
-        _id = $"{Self.Path.Address}/{Self.Path.Name}";
+        _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}"; // unique across nodes
         Receive<SweepChunk>(Evaluate);
         Receive<NoWorkNow>(_ => Timers.StartSingleTimer("ask", new Tick(), TimeSpan.FromMilliseconds(500)));
         Receive<Tick>(_ => _coordinator.Tell(new RequestSweepChunk(_id)));
