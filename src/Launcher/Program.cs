@@ -16,6 +16,8 @@ public static class Program
         ParetoCommand.Create,
         TrainCommand.Create,
         ReportCommand.Create,
+        NodeCommand.Create,
+        SweepCommand.Create,
     ];
 
     public static int Main(string[] args) => Run(args, Console.Out, Console.Error);

@@ -1,0 +1,91 @@
+using Microsoft.Data.Sqlite;
+
+namespace DeepTrain.Actors.Persistence;
+
+/// <summary>A proposal issued by the coordinator: round r's proposals depend only on rounds &lt; r.</summary>
+public sealed record StoredProposal(long ProposalId, int Round, string Mask);
+
+/// <summary>A recorded oracle outcome (accuracy, or an error text — never both).</summary>
+public sealed record StoredObservation(long ProposalId, string Mask, double Accuracy, string? Error, string WorkerId);
+
+/// <summary>
+/// Durable study log in one SQLite file (Microsoft.Data.Sqlite directly; chosen over Akka.Persistence so the
+/// store is a plain table a user can query, and so writes are synchronous: an observation is committed before
+/// the coordinator acknowledges it). Proposals and observations are keyed by (study, proposal id); a late
+/// duplicate result is ignored by the primary key, so it is recorded once.
+/// </summary>
+public sealed class StudyStore : IDisposable
+{
+    private readonly SqliteConnection _db;
+
+    public StudyStore(string path)
+    {
+        _db = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Pooling = false }.ToString());
+        _db.Open();
+        Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;");
+        Exec("""
+             CREATE TABLE IF NOT EXISTS proposals(study TEXT NOT NULL, id INTEGER NOT NULL, round INTEGER NOT NULL,
+               mask TEXT NOT NULL, PRIMARY KEY(study, id));
+             CREATE TABLE IF NOT EXISTS observations(study TEXT NOT NULL, id INTEGER NOT NULL, mask TEXT NOT NULL,
+               accuracy REAL NOT NULL, error TEXT, worker TEXT NOT NULL, PRIMARY KEY(study, id));
+             """);
+    }
+
+    public void AddProposals(string study, IEnumerable<StoredProposal> proposals)
+    {
+        using var tx = _db.BeginTransaction();
+        foreach (var p in proposals)
+        {
+            using var c = _db.CreateCommand();
+            c.Transaction = tx;
+            c.CommandText = "INSERT OR IGNORE INTO proposals VALUES ($s, $i, $r, $m)";
+            c.Parameters.AddWithValue("$s", study); c.Parameters.AddWithValue("$i", p.ProposalId);
+            c.Parameters.AddWithValue("$r", p.Round); c.Parameters.AddWithValue("$m", p.Mask);
+            c.ExecuteNonQuery();
+        }
+        tx.Commit();
+    }
+
+    /// <summary>Commits the observation; returns false if one was already recorded for that proposal.</summary>
+    public bool TryRecord(string study, StoredObservation o)
+    {
+        using var c = _db.CreateCommand();
+        c.CommandText = "INSERT OR IGNORE INTO observations VALUES ($s, $i, $m, $a, $e, $w)";
+        c.Parameters.AddWithValue("$s", study); c.Parameters.AddWithValue("$i", o.ProposalId);
+        c.Parameters.AddWithValue("$m", o.Mask); c.Parameters.AddWithValue("$a", o.Accuracy);
+        c.Parameters.AddWithValue("$e", (object?)o.Error ?? DBNull.Value); c.Parameters.AddWithValue("$w", o.WorkerId);
+        return c.ExecuteNonQuery() == 1;
+    }
+
+    public List<StoredProposal> Proposals(string study)
+    {
+        using var c = _db.CreateCommand();
+        c.CommandText = "SELECT id, round, mask FROM proposals WHERE study = $s ORDER BY id";
+        c.Parameters.AddWithValue("$s", study);
+        using var r = c.ExecuteReader();
+        var list = new List<StoredProposal>();
+        while (r.Read()) list.Add(new StoredProposal(r.GetInt64(0), r.GetInt32(1), r.GetString(2)));
+        return list;
+    }
+
+    public List<StoredObservation> Observations(string study)
+    {
+        using var c = _db.CreateCommand();
+        c.CommandText = "SELECT id, mask, accuracy, error, worker FROM observations WHERE study = $s ORDER BY id";
+        c.Parameters.AddWithValue("$s", study);
+        using var r = c.ExecuteReader();
+        var list = new List<StoredObservation>();
+        while (r.Read())
+            list.Add(new StoredObservation(r.GetInt64(0), r.GetString(1), r.GetDouble(2), r.IsDBNull(3) ? null : r.GetString(3), r.GetString(4)));
+        return list;
+    }
+
+    private void Exec(string sql)
+    {
+        using var c = _db.CreateCommand();
+        c.CommandText = sql;
+        c.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _db.Dispose();
+}

@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Text;
+using DeepTrain.Actors.Contracts;
+using DeepTrain.Actors.Coordination;
+
+namespace DeepTrain.Actors.Sweeps;
+
+/// <summary>
+/// Streams sweep rows to CSV, flushed per chunk, one row per point in point order; the Pareto front goes to
+/// FILE.pareto.csv at the end. Because rows arrive in point order the file is always a prefix of the sweep:
+/// <see cref="OpenForResume"/> counts complete rows (dropping a torn last line) and the sweep restarts after them.
+/// </summary>
+public sealed class SweepCsv : ISweepSink, IDisposable
+{
+    private readonly SweepPlan _plan;
+    private readonly string _path;
+    private readonly StreamWriter _w;
+    public long RowsWritten { get; private set; }
+    public Action<long>? Progress { get; set; }
+
+    public static string Header => "point,network,arch,parameters,batch,policy,mask," + string.Join(",", SweepPlan.MetricColumns);
+
+    private SweepCsv(SweepPlan plan, string path, StreamWriter w, long existing) { _plan = plan; _path = path; _w = w; RowsWritten = existing; }
+
+    /// <summary>Opens <paramref name="path"/>; returns the writer and the number of points already done.</summary>
+    public static SweepCsv OpenForResume(SweepPlan plan, string path)
+    {
+        long done = 0;
+        var prior = new List<SweepRow>();
+        if (File.Exists(path) && new FileInfo(path).Length > 0)
+        {
+            var text = File.ReadAllText(path);
+            int lastNl = text.LastIndexOf('\n');
+            text = lastNl < 0 ? "" : text[..(lastNl + 1)];
+            var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            if (lines.Length == 0 || lines[0] != Header)
+                throw new Model.UserError($"{path} exists and is not a sweep result with the expected header; choose another --out");
+            done = lines.Length - 1;
+            File.WriteAllText(path, text);
+            // The Pareto front of the rows already written, so a resumed sweep's front covers the whole sweep.
+            var block = new List<SweepRow>();
+            for (int i = 1; i < lines.Length; i++)
+            {
+                block.Add(ParseRow(lines[i]));
+                if (block.Count >= 8192) block = Front(block);
+            }
+            prior = Front(block);
+        }
+        var w = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
+        if (done == 0 && w.BaseStream.Length == 0) { w.Write(Header + "\n"); w.Flush(); }
+        return new SweepCsv(plan, path, w, done) { _priorFront = prior };
+    }
+
+    private List<SweepRow> _priorFront = new();
+
+    private static List<SweepRow> Front(List<SweepRow> rows)
+    {
+        var keep = SweepEvaluator.Pareto(rows).ToHashSet();
+        return rows.Where(r => keep.Contains(r.Point)).ToList();
+    }
+
+    private static SweepRow ParseRow(string line)
+    {
+        var f = line.Split(',');
+        int m = SweepPlan.MetricColumns.Length;
+        if (f.Length < 7 + m) throw new Model.UserError($"sweep result row '{line[..Math.Min(line.Length, 40)]}' is malformed");
+        var fields = new double[m];
+        for (int i = 0; i < m; i++) fields[i] = double.Parse(f[f.Length - m + i], CultureInfo.InvariantCulture);
+        var mask = f[f.Length - m - 1];
+        return new SweepRow(long.Parse(f[0], CultureInfo.InvariantCulture), fields, mask.StartsWith('m') ? mask[1..] : mask);
+    }
+
+    public void Write(IReadOnlyList<SweepRow> rows)
+    {
+        foreach (var r in rows) _w.Write(Line(r));
+        _w.Flush();
+        RowsWritten += rows.Count;
+        Progress?.Invoke(RowsWritten);
+    }
+
+    public void Finish(IReadOnlyList<SweepRow> front)
+    {
+        _w.Flush();
+        using var p = new StreamWriter(_path + ".pareto.csv", false, new UTF8Encoding(false));
+        p.Write(Header + "\n");
+        foreach (var r in Front(_priorFront.Concat(front).ToList()).OrderBy(r => r.Point)) p.Write(Line(r));
+    }
+
+    public string Line(SweepRow r)
+    {
+        var c = _plan.ConfigOf(r.Point);
+        var sb = new StringBuilder();
+        sb.Append(r.Point).Append(',').Append(Esc(c.Network)).Append(',').Append(Esc(c.Arch)).Append(',').Append(Esc(c.ParameterText))
+          .Append(',').Append(c.Batch).Append(',').Append(Esc(c.Policy)).Append(',').Append(r.Mask.Length == 0 ? "" : "m" + r.Mask);
+        foreach (var f in r.Fields) sb.Append(',').Append(f.ToString("R", CultureInfo.InvariantCulture));
+        return sb.Append('\n').ToString();
+    }
+
+    private static string Esc(string s) => s.Contains(',') || s.Contains('"') ? "\"" + s.Replace("\"", "\"\"") + "\"" : s;
+
+    public void Dispose() => _w.Dispose();
+}

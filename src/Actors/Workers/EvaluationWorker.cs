@@ -1,0 +1,93 @@
+using Akka.Actor;
+using Akka.Event;
+using DeepTrain.Actors.Contracts;
+using DeepTrain.Actors.Coordination;
+
+namespace DeepTrain.Actors.Workers;
+
+/// <summary>
+/// Pulls proposals from the coordinator and runs oracle calls, at most <c>maxConcurrent</c> at a time on this node.
+/// Each call runs detached and comes back through PipeTo(Self) with a cancellation token, so the mailbox stays
+/// responsive. A result is re-sent until the coordinator acknowledges it (it acknowledges only after persisting).
+/// </summary>
+public sealed class EvaluationWorker : ReceiveActor, IWithTimers
+{
+    private sealed record Tick;
+    private sealed record Done(EvaluateProposal Proposal, double Accuracy, string? Error);
+
+    private readonly IActorRef _coordinator;
+    private readonly IOracleRunner _oracle;
+    private readonly int _maxConcurrent;
+    private readonly string _id;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<long, CancellationTokenSource> _running = new();
+    private readonly Dictionary<long, ProposalResult> _unacked = new();
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public EvaluationWorker(IActorRef coordinator, IOracleRunner oracle, int maxConcurrent)
+    {
+        _coordinator = coordinator; _oracle = oracle; _maxConcurrent = Math.Max(1, maxConcurrent);
+        _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}"; // unique across nodes
+        Receive<EvaluateProposal>(Start);
+        Receive<Done>(Finish);
+        Receive<ResultAcknowledged>(a => _unacked.Remove(a.ProposalId));
+        Receive<NoWorkNow>(_ => { });
+        Receive<Tick>(_ =>
+        {
+            foreach (var r in _unacked.Values) _coordinator.Tell(r);
+            AskForWork();
+        });
+    }
+
+    public static Props Props(IActorRef coordinator, IOracleRunner oracle, int maxConcurrent) =>
+        Akka.Actor.Props.Create(() => new EvaluationWorker(coordinator, oracle, maxConcurrent));
+
+    protected override void PreStart()
+    {
+        AskForWork();
+        // Re-asks after a coordinator restart/hand-over; cheap (one small message per second per worker).
+        Timers.StartPeriodicTimer("tick", new Tick(), TimeSpan.FromSeconds(1));
+    }
+
+    protected override void PostStop()
+    {
+        foreach (var c in _running.Values) c.Cancel();
+    }
+
+    private void AskForWork() => _coordinator.Tell(new RequestEvaluation(_id, _maxConcurrent - _running.Count));
+
+    private void Start(EvaluateProposal p)
+    {
+        if (_running.ContainsKey(p.ProposalId)) return;
+        if (_running.Count >= _maxConcurrent)
+        {
+            _log.Warning("evaluation worker at its limit of {0}: proposal {1} left to be re-issued", _maxConcurrent, p.ProposalId);
+            return;
+        }
+        var cts = new CancellationTokenSource();
+        _running[p.ProposalId] = cts;
+        Call(p, cts.Token).ContinueWith(
+            t => t.IsCompletedSuccessfully
+                ? new Done(p, t.Result, null)
+                : new Done(p, double.NaN, t.Exception?.GetBaseException().Message ?? "cancelled"),
+            TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
+    }
+
+    /// <summary>An oracle that throws before returning its task (e.g. a refused program) is a recorded failure too.</summary>
+    private Task<double> Call(EvaluateProposal p, CancellationToken cancel)
+    {
+        try { return _oracle.EvaluateAsync(p.Mask, p.Seed, cancel); }
+        catch (Exception e) { return Task.FromException<double>(e); }
+    }
+
+    private void Finish(Done d)
+    {
+        if (_running.Remove(d.Proposal.ProposalId, out var cts)) cts.Dispose();
+        var r = new ProposalResult(d.Proposal.StudyId, d.Proposal.ProposalId, d.Proposal.Mask,
+            d.Error is null ? d.Accuracy : 0.0, d.Error, _id);
+        _unacked[r.ProposalId] = r;
+        _coordinator.Tell(r);
+        AskForWork();
+    }
+}

@@ -1,0 +1,54 @@
+using System.CommandLine;
+using Akka.Actor;
+using DeepTrain.Actors.Hosting;
+using DeepTrain.Model;
+
+namespace DeepTrain.Launcher.Commands;
+
+/// <summary>
+/// `deeptrain node`: starts one cluster node configured by cluster.hocon, these options and DEEPTRAIN_* variables,
+/// and runs until Ctrl-C (then leaves the cluster gracefully). Worker nodes run sweep workers that pull from
+/// whichever submitter is running a sweep.
+/// </summary>
+public static class NodeCommand
+{
+    public static Command Create()
+    {
+        var role = new Option<string>("--role") { Description = "coordinator or worker.", Required = true };
+        var host = new Option<string>("--host") { Description = "Address to bind and advertise (default 127.0.0.1).", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
+        var seeds = new Option<string[]>("--seed") { Description = "Seed node HOST:PORT (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var workers = new Option<int>("--workers") { Description = "Sweep worker actors on this node (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var allow = new Option<string[]>("--allow-oracle") { Description = "Allowed command-oracle program pattern (repeatable; * and ? wildcards)." };
+        var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate for TLS with mutual authentication (see docs/CLUSTER.md)." };
+        var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
+        var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
+            { role, host, port, seeds, workers, allow, tls, pin };
+        cmd.SetAction(r =>
+        {
+            var roleName = r.GetValue(role)!.Trim().ToLowerInvariant();
+            if (roleName is not ("coordinator" or "worker")) throw new UserError($"--role must be coordinator or worker, got '{roleName}'");
+            int n = r.GetValue(workers);
+            if (n < 0) throw new UserError($"--workers must be at least 0, got {n}");
+            var options = new NodeOptions
+            {
+                Host = r.GetValue(host)!, Port = r.GetValue(port),
+                Seeds = (r.GetValue(seeds) ?? []).Select(ClusterHost.NormalizeSeed).ToArray(),
+                Roles = [roleName],
+                TlsCertificatePath = r.GetValue(tls),
+                TlsCertificatePassword = Environment.GetEnvironmentVariable("DEEPTRAIN_TLS_PASSWORD"),
+                TlsPinnedThumbprint = r.GetValue(pin),
+            }.WithEnvironment();
+            var allowList = new OracleAllowList(r.GetValue(allow) ?? []);
+            using var system = ClusterHost.Start(options);
+            if (roleName == "worker") SweepRunner.StartWorkers(system, n);
+            var addr = ((ExtendedActorSystem)system).Provider.DefaultAddress;
+            Cli.Out.WriteLine($"deeptrain node: {roleName} at {addr.Host}:{addr.Port}, seeds [{string.Join(", ", options.Seeds)}], " +
+                              $"{(roleName == "worker" ? n + " sweep workers, " : "")}allowed oracles [{string.Join(", ", allowList.Patterns)}]");
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
+            system.WhenTerminated.Wait();
+            return Cli.ExitOk;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,37 @@
+using DeepTrain.Actors.Hosting;
+using DeepTrain.Actors.Persistence;
+using DeepTrain.Model;
+using static DeepTrain.Tests.Actors.StudyHarness;
+
+namespace DeepTrain.Tests.Actors;
+
+public sealed class OracleAllowListTests
+{
+    [Fact]
+    public void PatternsMatchTheWholeProgram()
+    {
+        var allow = new OracleAllowList(["/opt/train/*.py", "python3"]);
+        Assert.True(allow.Allows("/opt/train/resnet.py"));
+        Assert.True(allow.Allows("python3"));
+        Assert.False(allow.Allows("python3; rm -rf /"));
+        Assert.False(allow.Allows("/bin/sh"));
+        Assert.Throws<OracleError>(() => new OracleAllowList([]).Check("python3"));
+    }
+
+    [Fact]
+    public async Task RefusedCommandOracleIsRecordedAsAnErrorNotANumber()
+    {
+        var db = TempDb();
+        using var store = new StudyStore(db);
+        var spec = Spec() with { Budget = 4 };
+        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "allow" });
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, new DeepTrain.Actors.Coordination.SeededRandomProposals(spec.Sites, spec.Seed));
+        var oracle = new SyntheticOracle();
+        StudyTopology.StartEvaluationWorkers(sys, coord, new AllowListedOracle(oracle, "/bin/sh", new OracleAllowList(["/opt/train/*"])), 1, 2);
+        await AwaitFinished(coord, TimeSpan.FromSeconds(20));
+        var obs = Study(db);
+        Assert.Equal(4, obs.Count);
+        Assert.All(obs, o => Assert.Contains("refused", o.Item4));
+        Assert.Empty(oracle.StartedCalls);
+    }
+}
