@@ -25,6 +25,8 @@ public static class Program
     /// <summary>Entry point used by tests: parses, runs, and maps user errors to exit code 2.</summary>
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
+        // Oracle kinds that live outside the Model assembly (the registry is idempotent per kind).
+        DeepTrain.Training.TrainOracle.Register();
         var root = new RootCommand(
             "DeepTrain: training throughput, energy and normalization-site search for ReRAM-crossbar CNN accelerators.");
         foreach (var f in CommandFactories) root.Subcommands.Add(f());

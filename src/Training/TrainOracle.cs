@@ -1,5 +1,6 @@
 using System.Globalization;
 using DeepTrain.Model;
+using DeepTrain.Model.Search.Oracles;
 using DeepTrain.Model.Workloads;
 using DeepTrain.Training.Data;
 
@@ -12,13 +13,36 @@ namespace DeepTrain.Training;
 /// Spec text (after <c>train:</c>): comma-separated key=value pairs, all optional —
 /// <c>epochs=5, seeds=0|1|2, lr=0.05, batch=64, threads=N, difficulty=0.5, train=4000, test=1000, cifar=DIR</c>.
 /// </summary>
-public sealed class TrainOracle
+public sealed class TrainOracle : IAccuracyOracle
 {
     public TrainOracle(Network network, TrainConfig config, IReadOnlyList<ulong> seeds, DataSplit data)
     {
         if (seeds.Count == 0) throw new UserError("train oracle: at least one seed");
         config.Validate();
         Network = network; Config = config; Seeds = seeds; Data = data;
+    }
+
+    /// <summary>Registers the <c>train:</c> kind with the search's <see cref="OracleRegistry"/>; the network comes
+    /// from the study's --net (a zoo name or JSON file).</summary>
+    public static void Register() =>
+        OracleRegistry.Register("train", (arg, ctx) =>
+        {
+            if (string.IsNullOrWhiteSpace(ctx.Network))
+                throw new OracleError("--oracle train: needs --net (the network to train)");
+            return Parse(arg, Zoo.Resolve(ctx.Network));
+        });
+
+    string IAccuracyOracle.Name => "train:" + Description;
+
+    /// <summary>Search-interface entry: trains with the mask; the request seed shifts every training seed, so repeated
+    /// reference measurements (seeds 0, 1, …) start from different weights. Training that diverges is still a valid
+    /// (low) accuracy; only an exception from the trainer is a failure.</summary>
+    async Task<OracleResult> IAccuracyOracle.EvaluateAsync(OracleRequest request, CancellationToken cancellationToken)
+    {
+        double acc = await AccuracyAsync(request.Mask, (ulong)Math.Max(0, request.Seed), cancellationToken).ConfigureAwait(false);
+        return double.IsFinite(acc) && acc is >= 0 and <= 100
+            ? OracleResult.Ok(acc)
+            : OracleResult.Failed($"train oracle: accuracy {acc} is not a percentage");
     }
 
     public Network Network { get; }

@@ -42,3 +42,39 @@ public class TrainabilityProxyTests
         Assert.NotEqual(a, TrainabilityProxy.Score(net, SiteMask.None(8), data.Train, seed: 1));
     }
 }
+
+public class TrainOracleSearchTests
+{
+    [Fact]
+    public async Task TrainKindIsRegisteredWithTheSearchAndMatchesTheTrainer()
+    {
+        TrainOracle.Register();
+        var spec = "epochs=1, seeds=0, train=96, test=32, threads=1, batch=32";
+        var oracle = DeepTrain.Model.Search.Oracles.OracleRegistry.Parse("train:" + spec,
+            new DeepTrain.Model.Search.Oracles.OracleContext(3, "plain3w4", TimeSpan.FromMinutes(1), 1));
+        var mask = SiteMask.Parse("011", 3);
+        var r = await oracle.EvaluateAsync(new DeepTrain.Model.Search.Oracles.OracleRequest(mask, "plain3w4", 2), default);
+        Assert.True(r.Succeeded, r.Error);
+        var direct = TrainOracle.Parse(spec, Zoo.Get("plain3w4"));
+        Assert.Equal(await direct.AccuracyAsync(mask, 2), r.AccuracyPercent);
+        Assert.Throws<OracleError>(() => DeepTrain.Model.Search.Oracles.OracleRegistry.Parse("train:" + spec,
+            new DeepTrain.Model.Search.Oracles.OracleContext(3, "", TimeSpan.FromMinutes(1), 1)));
+    }
+
+    [Fact]
+    public void OptimizeRunsEndToEndWithTheBuiltInTrainer()
+    {
+        var log = Path.GetTempFileName();
+        var (code, o, e) = DeepTrain.Tests.Launcher.CliRunner.Run("optimize", "--net", "plain3w4", "--arch", "deeptrain",
+            "--objective", "sites", "--oracle", "train:epochs=1,seeds=0,train=96,test=32,threads=1,batch=32",
+            "--budget", "4", "--batch", "2", "--candidates", "200", "--out", log, "--json", "--quiet");
+        Assert.True(code == 0, e);
+        using var doc = System.Text.Json.JsonDocument.Parse(o);
+        // The study may stop before the budget once nothing can beat the incumbent (0 sites here).
+        int calls = doc.RootElement.GetProperty("oracleCalls").GetInt32();
+        Assert.InRange(calls, 2, 4);
+        Assert.Equal(calls, File.ReadAllLines(log).Count(l => l.Contains("\"observation\"") && l.Contains("\"error\":null")));
+        Assert.Equal(3, doc.RootElement.GetProperty("mask").GetString()!.Length);
+        File.Delete(log);
+    }
+}
