@@ -27,6 +27,7 @@ public static class Program
     {
         // Oracle kinds that live outside the Model assembly (the registry is idempotent per kind).
         DeepTrain.Training.TrainOracle.Register();
+        DeepTrain.Training.ProxyOracle.Register();
         var root = new RootCommand(
             "DeepTrain: training throughput, energy and normalization-site search for ReRAM-crossbar CNN accelerators.");
         foreach (var f in CommandFactories) root.Subcommands.Add(f());

@@ -78,3 +78,24 @@ public class TrainOracleSearchTests
         File.Delete(log);
     }
 }
+
+public class ProxyOracleTests
+{
+    [Fact]
+    public async Task ProxyOracleReportsTheProxyScoreInItsDocumentedUnits()
+    {
+        ProxyOracle.Register();
+        var ctx = new DeepTrain.Model.Search.Oracles.OracleContext(3, "plain3w4", TimeSpan.FromMinutes(1), 1);
+        var oracle = DeepTrain.Model.Search.Oracles.OracleRegistry.Parse("proxy:batch=16,train=32", ctx);
+        Assert.Contains("not an accuracy", oracle.Name);
+        var mask = SiteMask.Parse("101", 3);
+        var r = await oracle.EvaluateAsync(new DeepTrain.Model.Search.Oracles.OracleRequest(mask, "plain3w4", 3), default);
+        Assert.True(r.Succeeded);
+        var net = Zoo.Get("plain3w4");
+        var data = DeepTrain.Training.Data.TrainingData.For(net, null, 0.5, 32, 1);
+        double s = TrainabilityProxy.Score(net, mask, data.Train, 3, 16, 1);
+        Assert.Equal(100 * Math.Pow(10, Math.Min(0, s)), r.AccuracyPercent, 12);
+        Assert.InRange(r.AccuracyPercent, 0, 100);
+        Assert.Throws<OracleError>(() => DeepTrain.Model.Search.Oracles.OracleRegistry.Parse("proxy:speed=3", ctx));
+    }
+}
