@@ -25,12 +25,14 @@ public sealed class OracleAllowListTests
         using var store = new StudyStore(db);
         var spec = Spec() with { Budget = 4 };
         using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "allow" });
-        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, new DeepTrain.Actors.Coordination.SeededRandomProposals(spec.Sites, spec.Seed));
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, DeepTrain.Actors.Coordination.StudyProposals.ForSpec(spec, "synthetic"));
         var oracle = new SyntheticOracle();
         StudyTopology.StartEvaluationWorkers(sys, coord, new AllowListedOracle(oracle, "/bin/sh", new OracleAllowList(["/opt/train/*"])), 1, 2);
         await AwaitFinished(coord, TimeSpan.FromSeconds(20));
         var obs = Study(db);
-        Assert.Equal(4, obs.Count);
+        // The refused reference measurement is recorded as an error; with no reference the engine (like single-node
+        // optimize) cannot set a threshold, so the study stops there.
+        Assert.Single(obs);
         Assert.All(obs, o => Assert.Contains("refused", o.Item4));
         Assert.Empty(oracle.StartedCalls);
     }

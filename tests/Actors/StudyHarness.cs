@@ -5,6 +5,11 @@ using Akka.Actor;
 using DeepTrain.Actors.Contracts;
 using DeepTrain.Actors.Coordination;
 using DeepTrain.Actors.Persistence;
+using DeepTrain.Model.Search.Baselines;
+using DeepTrain.Model.Search.Optim;
+using DeepTrain.Model.Search.Oracles;
+using DeepTrain.Model.Search.Problems;
+using DeepTrain.Model.Search.Study;
 
 namespace DeepTrain.Tests.Actors;
 
@@ -36,8 +41,27 @@ public sealed class SyntheticOracle : IOracleRunner
     }
 }
 
+/// <summary>The same synthetic accuracy as the single-node engine's oracle interface, for <see cref="StudyRunner"/>.</summary>
+public sealed class SyntheticAccuracyOracle : IAccuracyOracle
+{
+    public string Name => "synthetic";
+    public Task<OracleResult> EvaluateAsync(OracleRequest request, CancellationToken cancellationToken) =>
+        Task.FromResult(OracleResult.Ok(SyntheticOracle.Accuracy(request.Mask.ToString(), request.Seed)));
+}
+
 public static class StudyHarness
 {
+    /// <summary>The single-process `optimize` study (Study + StudyRunner, no actors) with the spec's seed and config:
+    /// (mask, accuracy) in the order the study recorded them.</summary>
+    public static async Task<List<(string, double)>> RunOptimizeStudy(StudySpec spec)
+    {
+        var engine = StudyProposals.ForSpec(spec, "synthetic");
+        var study = new DeepTrain.Model.Search.Study.Study(engine.Config, new SitesObjective(spec.Sites),
+            Proposers.Create("bo", new BoOptions { Candidates = engine.Config.Candidates }));
+        await StudyRunner.RunAsync(study, new SyntheticAccuracyOracle(), null);
+        return study.State.Observations.Select(o => (o.Mask.ToString(), o.AccuracyPercent!.Value)).ToList();
+    }
+
     public static StudySpec Spec(string id = "s1") => new(id, Sites: 12, Budget: 16, BatchSize: 4, Seed: 7, MinAccuracy: 92.0);
 
     public static string TempDb() => Path.Combine(Path.GetTempPath(), $"deeptrain-study-{Guid.NewGuid():N}.db");

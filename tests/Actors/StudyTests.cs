@@ -17,7 +17,7 @@ public sealed class StudyTests
         using var store = new StudyStore(db);
         var spec = Spec();
         using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "single" });
-        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, new SeededRandomProposals(spec.Sites, spec.Seed));
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic"));
         StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), workers, 2);
         await AwaitFinished(coord, Limit);
         await sys.Terminate();
@@ -60,12 +60,16 @@ public sealed class StudyTests
         using var w2 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
         try
         {
-            StudyTopology.StartCoordinatorSingleton(coordNode, spec, store, new SeededRandomProposals(spec.Sites, spec.Seed));
+            StudyTopology.StartCoordinatorSingleton(coordNode, spec, store, StudyProposals.ForSpec(spec, "synthetic"));
             var o1 = new SyntheticOracle(); var o2 = new SyntheticOracle();
             StudyTopology.StartEvaluationWorkers(w1, StudyTopology.CoordinatorProxy(w1), o1, 1, 2);
             StudyTopology.StartEvaluationWorkers(w2, StudyTopology.CoordinatorProxy(w2), o2, 1, 2);
             await AwaitFinished(StudyTopology.CoordinatorProxy(coordNode), Limit);
             Assert.Equal(single, Study(db));
+            // …and exactly the observations of the single-process `optimize` engine (Study + StudyRunner, BO).
+            var optimize = await RunOptimizeStudy(spec);
+            Assert.Equal(spec.Budget, optimize.Count);
+            Assert.Equal(optimize, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
             Assert.True(o1.CompletedCalls.Count > 0 || o2.CompletedCalls.Count > 0);
         }
         finally { await Task.WhenAll(w1.Terminate(), w2.Terminate(), coordNode.Terminate()); }
@@ -85,7 +89,7 @@ public sealed class StudyTests
         using var healthy = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
         try
         {
-            StudyTopology.StartCoordinatorSingleton(coordNode, spec, store, new SeededRandomProposals(spec.Sites, spec.Seed));
+            StudyTopology.StartCoordinatorSingleton(coordNode, spec, store, StudyProposals.ForSpec(spec, "synthetic"));
             var stuck = new SyntheticOracle { Hang = _ => true };
             StudyTopology.StartEvaluationWorkers(doomed, StudyTopology.CoordinatorProxy(doomed), stuck, 1, 2);
             var proxy = StudyTopology.CoordinatorProxy(coordNode);
@@ -115,7 +119,7 @@ public sealed class StudyTests
         using (var store = new StudyStore(db))
         {
             var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "life1" });
-            var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, new SeededRandomProposals(spec.Sites, spec.Seed));
+            var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic"));
             StudyTopology.StartEvaluationWorkers(sys, coord, oracle, 1, 2);
             await AwaitObservations(coord, completedBeforeKill, Limit);
             await sys.Terminate();
@@ -125,7 +129,7 @@ public sealed class StudyTests
         using (var store = new StudyStore(db))
         {
             using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "life2" });
-            var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, new SeededRandomProposals(spec.Sites, spec.Seed));
+            var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic"));
             StudyTopology.StartEvaluationWorkers(sys, coord, oracle, 1, 2);
             await AwaitFinished(coord, Limit);
             await sys.Terminate();

@@ -57,7 +57,10 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
         Timers.StartPeriodicTimer("reissue", new Tick(), every);
     }
 
-    private bool Finished => _observations.Count >= _spec.Budget && _pending.Count == 0 && _inFlight.Count == 0;
+    /// <summary>Why the engine stopped the study early (no successful reference, nothing left to ask), if it did.</summary>
+    private string? _stopped;
+
+    private bool Finished => (_observations.Count >= _spec.Budget || _stopped is not null) && _pending.Count == 0 && _inFlight.Count == 0;
 
     private void NextRound()
     {
@@ -66,7 +69,16 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
         var observed = _observations.Values.OrderBy(o => o.ProposalId)
             .Select(o => new Observed(o.Mask, o.Accuracy, o.Error is not null)).ToList();
         _round++;
-        var masks = _engine.ProposeRound(_round, observed, Math.Min(_spec.BatchSize, remaining));
+        IReadOnlyList<string> masks;
+        try { masks = _engine.ProposeRound(_round, observed, Math.Min(_spec.BatchSize, remaining)); }
+        catch (Exception e) when (e is DeepTrain.Model.OracleError or InvalidOperationException)
+        {
+            // Same outcome as single-node optimize (which stops with this error): the study ends, nothing is lost.
+            _stopped = e.Message;
+            _log.Error("study {0}: stopped after {1} observations: {2}", _spec.StudyId, observed.Count, e.Message);
+            return;
+        }
+        if (masks.Count == 0) { _stopped = "the search method has nothing left to ask"; return; }
         long next = _proposals.Count == 0 ? 0 : _proposals.Keys.Max() + 1;
         var batch = masks.Select((m, i) => new StoredProposal(next + i, _round, m)).ToList();
         _store.AddProposals(_spec.StudyId, batch);
