@@ -27,7 +27,7 @@ public static class OptimizeCommand
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };
         var images = new Option<int>("--images") { Description = "Images per training batch for the model.", DefaultValueFactory = _ => 64 };
         var objective = new Option<string>("--objective") { Description = "time, sites or energy.", DefaultValueFactory = _ => "time" };
-        var oracle = new Option<string>("--oracle") { Description = "table:FILE.csv, command:\"PROGRAM ARG…\" or synthetic:NAME.", Required = true };
+        var oracle = new Option<string>("--oracle") { Description = "table:F.csv, command:\"PROG ARG\", train:…, proxy, synthetic:…", Required = true };
         var tolerance = new Option<double>("--tolerance") { Description = "Allowed accuracy loss vs all sites (points).", DefaultValueFactory = _ => 0.5 };
         var budget = new Option<int>("--budget") { Description = "Oracle calls in total, reference included.", DefaultValueFactory = _ => 60 };
         var batch = new Option<int>("--batch") { Description = "Proposals per round (parallel oracle calls).", DefaultValueFactory = _ => 4 };
