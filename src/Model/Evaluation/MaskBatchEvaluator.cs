@@ -123,8 +123,8 @@ public sealed class MaskBatchEvaluator
             int end = Math.Min(s, j0 + 64);
             for (int j = j0; j < end; j++)
             {
-                mf = Vector512.Max(mf, Vector512.Create(Unsafe.Add(ref gf, j)));
-                mb = Vector512.Max(mb, Vector512.Create(Unsafe.Add(ref gb, j)));
+                mf = Vector512.MaxNative(mf, Vector512.Create(Unsafe.Add(ref gf, j)));
+                mb = Vector512.MaxNative(mb, Vector512.Create(Unsafe.Add(ref gb, j)));
                 var act = Vector512.ShiftRightArithmetic(cur, 63).AsDouble();
                 acc += (mf + mb) & act;
                 mf = Vector512.AndNot(mf, act);
@@ -132,9 +132,9 @@ public sealed class MaskBatchEvaluator
                 cur = Vector512.ShiftLeft(cur, 1);
             }
         }
-        mf = Vector512.Max(mf, Vector512.Create(Unsafe.Add(ref gf, s)));
-        mb = Vector512.Max(mb, Vector512.Create(Unsafe.Add(ref gb, s)));
-        acc += Vector512.Max(mf, mb);
+        mf = Vector512.MaxNative(mf, Vector512.Create(Unsafe.Add(ref gf, s)));
+        mb = Vector512.MaxNative(mb, Vector512.Create(Unsafe.Add(ref gb, s)));
+        acc += Vector512.MaxNative(mf, mb);
         int words = _t.WordsPerMask;
         for (int l = 0; l < 8; l++)
             Finish(masks.Slice(b + l * stride, words), acc.GetElement(l), out time[m0 + l], out energy[m0 + l]);
@@ -157,8 +157,8 @@ public sealed class MaskBatchEvaluator
             int end = Math.Min(s, j0 + 64);
             for (int j = j0; j < end; j++)
             {
-                mf = Vector256.Max(mf, Vector256.Create(Unsafe.Add(ref gf, j)));
-                mb = Vector256.Max(mb, Vector256.Create(Unsafe.Add(ref gb, j)));
+                mf = Vector256.MaxNative(mf, Vector256.Create(Unsafe.Add(ref gf, j)));
+                mb = Vector256.MaxNative(mb, Vector256.Create(Unsafe.Add(ref gb, j)));
                 var act = Vector256.ShiftRightArithmetic(cur, 63).AsDouble();
                 acc += (mf + mb) & act;
                 mf = Vector256.AndNot(mf, act);
@@ -166,9 +166,9 @@ public sealed class MaskBatchEvaluator
                 cur = Vector256.ShiftLeft(cur, 1);
             }
         }
-        mf = Vector256.Max(mf, Vector256.Create(Unsafe.Add(ref gf, s)));
-        mb = Vector256.Max(mb, Vector256.Create(Unsafe.Add(ref gb, s)));
-        acc += Vector256.Max(mf, mb);
+        mf = Vector256.MaxNative(mf, Vector256.Create(Unsafe.Add(ref gf, s)));
+        mb = Vector256.MaxNative(mb, Vector256.Create(Unsafe.Add(ref gb, s)));
+        acc += Vector256.MaxNative(mf, mb);
         int words = _t.WordsPerMask;
         for (int l = 0; l < 4; l++)
             Finish(masks.Slice(b + l * stride, words), acc.GetElement(l), out time[m0 + l], out energy[m0 + l]);
