@@ -59,6 +59,20 @@ public sealed class SweepCsv : ISweepSink, IDisposable
         return rows.Where(r => keep.Contains(r.Point)).ToList();
     }
 
+    /// <summary>Reads a finished (or partial) sweep result: every complete row's point, metric fields (in
+    /// <see cref="SweepPlan.MetricColumns"/> order) and mask. A torn last line is ignored.</summary>
+    public static IReadOnlyList<SweepRow> Read(string path)
+    {
+        if (!File.Exists(path)) throw new Model.UserError($"--sweep: '{path}' not found");
+        var lines = File.ReadAllText(path).Split('\n');
+        if (lines.Length == 0 || lines[0].TrimEnd('\r') != Header)
+            throw new Model.UserError($"--sweep: {path} is not a sweep result (its header differs from deeptrain sweep's)");
+        var rows = new List<SweepRow>();
+        for (int i = 1; i < lines.Length - 1; i++) // the last element follows the final newline (empty or torn)
+            if (lines[i].Length > 0) rows.Add(ParseRow(lines[i].TrimEnd('\r')));
+        return rows;
+    }
+
     private static SweepRow ParseRow(string line)
     {
         var f = line.Split(',');

@@ -10,6 +10,7 @@ using DeepTrain.Model.Hardware;
 using DeepTrain.Model.Search.Study;
 using DeepTrain.Reports;
 using DeepTrain.Reports.Adapters;
+using DeepTrain.Reports.Data;
 using DeepTrain.Reports.Figures;
 
 namespace DeepTrain.Launcher.Commands;
@@ -25,6 +26,9 @@ public static class ReportCommand
     public static Command Create()
     {
         var net = new Option<string?>("--net") { Description = "Zoo network name or network JSON file." };
+        var sweep = new Option<string?>("--sweep") { Description = "Sweep result CSV from deeptrain sweep." };
+        var xcol = new Option<string>("--x") { Description = "Sweep column for the x axis.", DefaultValueFactory = _ => "activeSites" };
+        var ycol = new Option<string>("--y") { Description = "Sweep column for the y axis.", DefaultValueFactory = _ => "timePerBatchSeconds" };
         var study = new Option<string[]>("--study") { Description = "Study log(s) from optimize (repeatable).", AllowMultipleArgumentsPerToken = false };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
@@ -36,8 +40,8 @@ public static class ReportCommand
         var json = Cli.JsonOption();
         json.Description = "Print {out, markdown, html, figures:[{name, png, svg, json, series}]}.";
         var cmd = new Command("report",
-            "Write a report folder (Markdown, HTML, PNG and SVG figures) for one network (--net) or for study logs (--study).")
-        { net, study, arch, batch, norm, compare, gpus, outDir, size, json };
+            "Write a report folder (Markdown, HTML, PNG, SVG) for --net, --study logs or a --sweep.")
+        { net, study, sweep, xcol, ycol, arch, batch, norm, compare, gpus, outDir, size, json };
         cmd.SetAction(r =>
         {
             var figSize = ParseSize(r.GetValue(size)!);
@@ -45,6 +49,15 @@ public static class ReportCommand
             string[] studies = r.GetValue(study) ?? [];
             int b = r.GetValue(batch);
             if (b < 1) throw new UserError($"--batch must be at least 1, got {b}");
+            string? sweepPath = r.GetValue(sweep);
+            if (sweepPath is not null)
+            {
+                if (!string.IsNullOrWhiteSpace(netName) || studies.Length > 0) throw new UserError("report: give one of --net, --study or --sweep");
+                var rep = SweepReport(sweepPath, r.GetValue(xcol)!, r.GetValue(ycol)!);
+                var ww = ReportWriter.Write(rep, r.GetValue(outDir)!, figSize);
+                if (r.GetValue(json)) WriteJson(ww); else WriteText(ww);
+                return Cli.ExitOk;
+            }
             if (studies.Length > 0)
             {
                 if (!string.IsNullOrWhiteSpace(netName)) throw new UserError("report: give either --net or --study, not both");
@@ -71,6 +84,36 @@ public static class ReportCommand
             return Cli.ExitOk;
         });
         return cmd;
+    }
+
+    /// <summary>Axis quantity and direction of each sweep metric column (SweepPlan.MetricColumns).</summary>
+    private static (Quantity Quantity, bool Maximize) SweepAxis(string column) => column switch
+    {
+        "timePerBatchSeconds" => (new Quantity("Time per batch", "s"), false),
+        "imagesPerSecond" => (new Quantity("Training throughput", "images/s"), true),
+        "energyPerImageJoules" => (new Quantity("Energy per image", "J"), false),
+        "areaMm2" => (new Quantity("Chip area", "mm²"), false),
+        "activeSites" => (new Quantity("Active normalization sites", "count"), false),
+        _ => throw new UserError($"report: unknown sweep column '{column}'; use one of {string.Join(", ", DeepTrain.Actors.Sweeps.SweepPlan.MetricColumns)}"),
+    };
+
+    internal static Report SweepReport(string path, string x, string y)
+    {
+        var (qx, maxX) = SweepAxis(x);
+        var (qy, maxY) = SweepAxis(y);
+        var cols = DeepTrain.Actors.Sweeps.SweepPlan.MetricColumns;
+        int ix = Array.IndexOf(cols, x), iy = Array.IndexOf(cols, y);
+        var rows = DeepTrain.Actors.Sweeps.SweepCsv.Read(path);
+        if (rows.Count == 0) throw new UserError($"--sweep: {path} has no rows");
+        var points = rows.Select(rw => new ScatterPoint(rw.Fields[ix], rw.Fields[iy], $"point {rw.Point}")).ToArray();
+        var data = new ParetoScatter(qx, qy, points, maxX, maxY, $"{Path.GetFileName(path)}: {qy.Name} vs {qx.Name}");
+        int front = data.FrontIndices().Length;
+        return new Report($"DeepTrain sweep report: {Path.GetFileName(path)}")
+        {
+            Summary = [$"{rows.Count} sweep points; {front} on the Pareto front of {x} ({(maxX ? "higher" : "lower")} is better) and {y} ({(maxY ? "higher" : "lower")} is better)."],
+            Sections = [new ReportSection("Pareto front") { Figures = [ParetoFigure.Build(data, "pareto")] }],
+            Provenance = $"Generated by deeptrain report --sweep {path} --x {x} --y {y}.",
+        };
     }
 
     private static string[] List(string? text) =>
