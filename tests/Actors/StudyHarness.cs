@@ -101,6 +101,6 @@ public static class StudyHarness
     public static List<(long, string, double, string?)> Study(string db, string id = "s1")
     {
         using var store = new StudyStore(db);
-        return store.Observations(id).Select(o => (o.ProposalId, o.Mask, o.Accuracy, o.Error)).ToList();
+        return store.Observations(id).OrderBy(o => o.ProposalId).Select(o => (o.ProposalId, o.Mask, o.Accuracy, o.Error)).ToList();
     }
 }

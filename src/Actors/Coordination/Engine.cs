@@ -6,7 +6,10 @@ using DeepTrain.Model.Search.Study;
 namespace DeepTrain.Actors.Coordination;
 
 /// <summary>One observation as the proposal engine sees it, in proposal-id order.</summary>
-public readonly record struct Observed(string Mask, double Accuracy, bool Failed);
+public readonly record struct Observed(string Mask, double Accuracy, bool Failed, string? Error = null, int Attempts = 1, double Seconds = 0);
+
+/// <summary>One oracle call the engine asks for: the mask and the seed passed to the oracle.</summary>
+public readonly record struct ProposedCall(string Mask, int Seed);
 
 /// <summary>
 /// Adapter to the search engine (src/Model/Search, issue 3). It must be a pure function of (round, observations in
@@ -14,18 +17,56 @@ public readonly record struct Observed(string Mask, double Accuracy, bool Failed
 /// </summary>
 public interface IProposalEngine
 {
-    IReadOnlyList<string> ProposeRound(int round, IReadOnlyList<Observed> observed, int count);
+    IReadOnlyList<ProposedCall> ProposeRound(int round, IReadOnlyList<Observed> observed, int count);
 }
 
-/// <summary>Adapter to the oracle interface of the search engine (async, cancellable, seed passed on).</summary>
+/// <summary>Adapter to the oracle interface of the search engine (async, cancellable, seed passed on). An exception is
+/// a recorded failure (its message becomes the observation's error).</summary>
 public interface IOracleRunner
 {
     Task<double> EvaluateAsync(string mask, int seed, CancellationToken cancel);
 }
 
+/// <summary>Outcome of one call with the attempts it took; <see cref="Error"/> non-null means a recorded failure.</summary>
+public readonly record struct OracleOutcome(double Accuracy, string? Error, int Attempts);
+
+/// <summary>A runner that reports failures as values, with attempts (the search engine's oracles).</summary>
+public interface IOracleOutcomeRunner : IOracleRunner
+{
+    Task<OracleOutcome> RunAsync(string mask, int seed, CancellationToken cancel);
+}
+
+/// <summary>The search engine's <see cref="IAccuracyOracle"/> (as built by OracleRegistry) behind the worker interface.</summary>
+public sealed class AccuracyOracleRunner(Model.Search.Oracles.IAccuracyOracle oracle, string network, int siteCount) : IOracleOutcomeRunner
+{
+    public async Task<OracleOutcome> RunAsync(string mask, int seed, CancellationToken cancel)
+    {
+        var r = await oracle.EvaluateAsync(new Model.Search.Oracles.OracleRequest(
+            Model.Workloads.SiteMask.Parse(mask, siteCount), network, seed), cancel).ConfigureAwait(false);
+        if (r.Succeeded && Model.Search.Oracles.AccuracyCheck.Problem(r.AccuracyPercent) is { } bad)
+            return new OracleOutcome(0, bad, r.Attempts);
+        return r.Succeeded ? new OracleOutcome(r.AccuracyPercent, null, r.Attempts) : new OracleOutcome(0, r.Error ?? "failed", r.Attempts);
+    }
+
+    public async Task<double> EvaluateAsync(string mask, int seed, CancellationToken cancel)
+    {
+        var o = await RunAsync(mask, seed, cancel).ConfigureAwait(false);
+        return o.Error is null ? o.Accuracy : throw new Model.OracleError(o.Error);
+    }
+}
+
+/// <summary>The oracle of a submitted study, as text: sent with each proposal and rebuilt on the worker.</summary>
+public sealed record OracleDescriptor(string Spec, string Network, int SiteCount, double TimeoutSeconds, int Attempts);
+
 /// <summary>What the coordinator runs. Not sent over the wire: the coordinator node builds it locally.</summary>
 public sealed record StudySpec(string StudyId, int Sites, int Budget, int BatchSize, int Seed, double MinAccuracy)
 {
+    /// <summary>Null: workers use their own oracle (in-process studies and tests).</summary>
+    public OracleDescriptor? Oracle { get; init; }
+    /// <summary>Candidates per acquisition chunk sent to acquisition workers.</summary>
+    public int ChunkCandidates { get; init; } = 4096;
+    /// <summary>A candidate chunk held longer than this is re-issued to another acquisition worker.</summary>
+    public TimeSpan ChunkReissueAfter { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>In-flight work held longer than this (e.g. by a node that vanished unnoticed) is re-issued.</summary>
     public TimeSpan ReissueAfter { get; init; } = TimeSpan.FromMinutes(30);
 }
@@ -49,10 +90,11 @@ public sealed class StudyProposals(StudyConfig config, IMaskObjective objective,
     public Study? Current => _study;
 
     /// <summary>The engine of a <see cref="StudySpec"/>: BO (constrained EI) with the given candidate count, sites objective.</summary>
-    public static StudyProposals ForSpec(StudySpec spec, string oracle, string method = "bo", int candidates = 2000, double tolerance = 0.5)
+    public static StudyProposals ForSpec(StudySpec spec, string oracle, string method = "bo", int candidates = 2000, double tolerance = 0.5,
+                                         ICandidateScorer? scorer = null)
     {
         var bo = new BoOptions { Candidates = Math.Max(100, candidates) };
-        var proposer = Proposers.Create(method, bo);
+        var proposer = Proposers.Create(method, bo, scorer);
         var objective = new SitesObjective(spec.Sites);
         return new StudyProposals(new StudyConfig
         {
@@ -62,7 +104,10 @@ public sealed class StudyProposals(StudyConfig config, IMaskObjective objective,
         }, objective, proposer);
     }
 
-    public IReadOnlyList<string> ProposeRound(int round, IReadOnlyList<Observed> observed, int count)
+    /// <summary>The engine of a submitted study, built by the same <see cref="StudySetup"/> as single-node optimize.</summary>
+    public static StudyProposals FromSetup(StudySetup setup) => new(setup.Config, setup.Objective, setup.Proposer);
+
+    public IReadOnlyList<ProposedCall> ProposeRound(int round, IReadOnlyList<Observed> observed, int count)
     {
         if (_study is null || observed.Count < _told || (_open is not null && observed.Count > _told && observed.Count - _told < _open.Count))
         {
@@ -85,15 +130,13 @@ public sealed class StudyProposals(StudyConfig config, IMaskObjective objective,
                 if (o.Mask != p.Mask.ToString())
                     throw new InvalidOperationException($"observation {i + p.Slot} has mask {o.Mask}, the study proposed {p.Mask}");
                 _study.Tell(new Observation(p.Round, p.Slot, o.Mask, p.Seed, o.Failed ? null : o.Accuracy, p.Objective,
-                    o.Failed ? "failed on a worker" : null, 1, 0));
+                    o.Failed ? o.Error ?? "failed on a worker" : null, o.Attempts, o.Seconds));
             }
             i += _open.Count;
             _open = null;
         }
         _told = i;
         _open = _study.Ask();
-        if (_open.Count > 0 && _open[0].Seed != config.Seed && _open.Any(p => p.Seed != config.Seed))
-            throw new InvalidOperationException("per-proposal seeds other than the study seed are not carried yet (use one reference seed)");
-        return _open.Select(p => p.Mask.ToString()).ToList();
+        return _open.Select(p => new ProposedCall(p.Mask.ToString(), p.Seed)).ToList();
     }
 }

@@ -22,10 +22,36 @@ public static class StudyTopology
             PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRole)), SingletonName);
 
+    /// <summary>
+    /// Coordinator node for submitted studies: the <see cref="StudyHost"/> as the cluster singleton (same name as a
+    /// single study's coordinator, so workers find either through <see cref="CoordinatorProxy"/>).
+    /// </summary>
+    public static IActorRef StartStudyHostSingleton(ActorSystem system, StudyStore store) =>
+        system.ActorOf(ClusterSingletonManager.Props(StudyHost.Props(store), PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRole)), SingletonName);
+
     /// <summary>A stable reference to the coordinator wherever it runs; buffers while it moves.</summary>
-    public static IActorRef CoordinatorProxy(ActorSystem system) =>
+    public static IActorRef CoordinatorProxy(ActorSystem system, string name = "study-proxy") =>
         system.ActorOf(ClusterSingletonProxy.Props($"/user/{SingletonName}",
-            ClusterSingletonProxySettings.Create(system).WithRole(CoordinatorRole).WithBufferSize(10_000)), "study-proxy");
+            ClusterSingletonProxySettings.Create(system).WithRole(CoordinatorRole).WithBufferSize(10_000)), name);
+
+    /// <summary>
+    /// Worker node for studies: one evaluation worker running up to <paramref name="oracleSlots"/> oracle calls at a
+    /// time (oracles built from each proposal's spec, checked against <paramref name="allow"/>) and
+    /// <paramref name="acquisitionWorkers"/> acquisition workers, all pulling from the coordinator through one proxy.
+    /// </summary>
+    public static void StartStudyWorkers(ActorSystem system, OracleAllowList allow, int oracleSlots, int acquisitionWorkers)
+    {
+        var proxy = CoordinatorProxy(system);
+        var oracles = new WorkerOracles(allow);
+        if (oracleSlots > 0) system.ActorOf(EvaluationWorker.Props(proxy, oracles.For, oracleSlots), "eval-0");
+        StartAcquisitionWorkers(system, proxy, acquisitionWorkers);
+    }
+
+    public static IReadOnlyList<IActorRef> StartAcquisitionWorkers(ActorSystem system, IActorRef coordinator, int workers, int slots = 2) =>
+        Enumerable.Range(0, workers)
+            .Select(i => system.ActorOf(AcquisitionWorker.Props(coordinator, slots), $"acq-{i}"))
+            .ToList();
 
     /// <summary>One process (no --cluster): the very same actors, a plain parent, no port.</summary>
     public static IActorRef StartLocalCoordinator(ActorSystem system, StudySpec spec, StudyStore store, IProposalEngine engine) =>

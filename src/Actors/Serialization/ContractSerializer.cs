@@ -37,6 +37,11 @@ public sealed class ContractSerializer : SerializerWithStringManifest
         ["st"] = typeof(StudyStatus),
         ["pi"] = typeof(Ping),
         ["po"] = typeof(Pong),
+        ["ss"] = typeof(SubmitStudy),
+        ["sa"] = typeof(StudyAccepted),
+        ["sj"] = typeof(StudyRejected),
+        ["gr"] = typeof(GetStudyRecords),
+        ["rr"] = typeof(StudyRecords),
     };
 
     private static readonly Dictionary<Type, string> ByType = Manifests.ToDictionary(kv => kv.Value, kv => kv.Key);
@@ -47,6 +52,15 @@ public sealed class ContractSerializer : SerializerWithStringManifest
         .WithSecurity(MessagePackSecurity.UntrustedData);
 
     public ContractSerializer(ExtendedActorSystem system) : base(system) { }
+
+    /// <summary>A contract's bytes with this serializer's options (e.g. a submitted study kept in the store).</summary>
+    public static byte[] Pack<T>(T value) where T : IClusterMessage => MessagePackSerializer.Serialize(value, Options);
+
+    public static T Unpack<T>(byte[] bytes) where T : IClusterMessage
+    {
+        try { return MessagePackSerializer.Deserialize<T>(bytes, Options); }
+        catch (MessagePackSerializationException e) { throw new SerializationException($"malformed {typeof(T).Name}", e); }
+    }
 
     public override int Identifier => Id;
 

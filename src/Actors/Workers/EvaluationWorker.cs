@@ -13,10 +13,10 @@ namespace DeepTrain.Actors.Workers;
 public sealed class EvaluationWorker : ReceiveActor, IWithTimers
 {
     private sealed record Tick;
-    private sealed record Done(EvaluateProposal Proposal, double Accuracy, string? Error);
+    private sealed record Done(EvaluateProposal Proposal, OracleOutcome Outcome, double Seconds);
 
     private readonly IActorRef _coordinator;
-    private readonly IOracleRunner _oracle;
+    private readonly Func<EvaluateProposal, IOracleRunner> _oracles;
     private readonly int _maxConcurrent;
     private readonly string _id;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -25,9 +25,11 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public EvaluationWorker(IActorRef coordinator, IOracleRunner oracle, int maxConcurrent)
+    /// <param name="oracles">The oracle for a proposal (a submitted study names its oracle in the proposal; see
+    /// <see cref="Hosting.WorkerOracles"/>). Throwing is a recorded failure of that call.</param>
+    public EvaluationWorker(IActorRef coordinator, Func<EvaluateProposal, IOracleRunner> oracles, int maxConcurrent)
     {
-        _coordinator = coordinator; _oracle = oracle; _maxConcurrent = Math.Max(1, maxConcurrent);
+        _coordinator = coordinator; _oracles = oracles; _maxConcurrent = Math.Max(1, maxConcurrent);
         _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}"; // unique across nodes
         Receive<EvaluateProposal>(Start);
         Receive<Done>(Finish);
@@ -41,7 +43,10 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
     }
 
     public static Props Props(IActorRef coordinator, IOracleRunner oracle, int maxConcurrent) =>
-        Akka.Actor.Props.Create(() => new EvaluationWorker(coordinator, oracle, maxConcurrent));
+        Props(coordinator, _ => oracle, maxConcurrent);
+
+    public static Props Props(IActorRef coordinator, Func<EvaluateProposal, IOracleRunner> oracles, int maxConcurrent) =>
+        Akka.Actor.Props.Create(() => new EvaluationWorker(coordinator, oracles, maxConcurrent));
 
     protected override void PreStart()
     {
@@ -67,25 +72,34 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
         }
         var cts = new CancellationTokenSource();
         _running[p.ProposalId] = cts;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         Call(p, cts.Token).ContinueWith(
-            t => t.IsCompletedSuccessfully
-                ? new Done(p, t.Result, null)
-                : new Done(p, double.NaN, t.Exception?.GetBaseException().Message ?? "cancelled"),
+            t => new Done(p, t.IsCompletedSuccessfully
+                ? t.Result
+                : new OracleOutcome(0, t.Exception?.GetBaseException().Message ?? "cancelled", 1), clock.Elapsed.TotalSeconds),
             TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
     }
 
     /// <summary>An oracle that throws before returning its task (e.g. a refused program) is a recorded failure too.</summary>
-    private Task<double> Call(EvaluateProposal p, CancellationToken cancel)
+    private Task<OracleOutcome> Call(EvaluateProposal p, CancellationToken cancel)
     {
-        try { return _oracle.EvaluateAsync(p.Mask, p.Seed, cancel); }
-        catch (Exception e) { return Task.FromException<double>(e); }
+        try
+        {
+            var runner = _oracles(p);
+            return runner is IOracleOutcomeRunner o ? o.RunAsync(p.Mask, p.Seed, cancel) : Plain(runner, p, cancel);
+        }
+        catch (Exception e) { return Task.FromException<OracleOutcome>(e); }
     }
+
+    private static async Task<OracleOutcome> Plain(IOracleRunner r, EvaluateProposal p, CancellationToken cancel) =>
+        new(await r.EvaluateAsync(p.Mask, p.Seed, cancel).ConfigureAwait(false), null, 1);
 
     private void Finish(Done d)
     {
         if (_running.Remove(d.Proposal.ProposalId, out var cts)) cts.Dispose();
+        var o = d.Outcome;
         var r = new ProposalResult(d.Proposal.StudyId, d.Proposal.ProposalId, d.Proposal.Mask,
-            d.Error is null ? d.Accuracy : 0.0, d.Error, _id);
+            o.Error is null ? o.Accuracy : 0.0, o.Error, _id, o.Attempts, d.Seconds);
         _unacked[r.ProposalId] = r;
         _coordinator.Tell(r);
         AskForWork();

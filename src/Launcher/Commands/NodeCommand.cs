@@ -1,14 +1,16 @@
 using System.CommandLine;
 using Akka.Actor;
 using DeepTrain.Actors.Hosting;
+using DeepTrain.Actors.Persistence;
 using DeepTrain.Model;
 
 namespace DeepTrain.Launcher.Commands;
 
 /// <summary>
 /// `deeptrain node`: starts one cluster node configured by cluster.hocon, these options and DEEPTRAIN_* variables,
-/// and runs until Ctrl-C (then leaves the cluster gracefully). Worker nodes run sweep workers that pull from
-/// whichever submitter is running a sweep.
+/// and runs until Ctrl-C (then leaves the cluster gracefully). A coordinator node hosts submitted studies (the
+/// StudyHost singleton, observations in --store); worker nodes run an evaluation worker (oracle calls, at most
+/// --oracle-slots at a time), acquisition workers (BO candidate scoring) and sweep workers, all pulling work.
 /// </summary>
 public static class NodeCommand
 {
@@ -18,18 +20,22 @@ public static class NodeCommand
         var host = new Option<string>("--host") { Description = "Address to bind and advertise (default 127.0.0.1).", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
         var seeds = new Option<string[]>("--seed") { Description = "Seed node HOST:PORT (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var workers = new Option<int>("--workers") { Description = "Sweep worker actors on this node (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker (default 1).", DefaultValueFactory = _ => 1 };
+        var store = new Option<string>("--store") { Description = "Coordinator: SQLite file of studies.", DefaultValueFactory = _ => "deeptrain-studies.db" };
         var allow = new Option<string[]>("--allow-oracle") { Description = "Allowed command-oracle program pattern (repeatable; * and ? wildcards)." };
         var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate for TLS with mutual authentication (see docs/CLUSTER.md)." };
         var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
         var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
-            { role, host, port, seeds, workers, allow, tls, pin };
+            { role, host, port, seeds, workers, slots, store, allow, tls, pin };
         cmd.SetAction(r =>
         {
             var roleName = r.GetValue(role)!.Trim().ToLowerInvariant();
             if (roleName is not ("coordinator" or "worker")) throw new UserError($"--role must be coordinator or worker, got '{roleName}'");
             int n = r.GetValue(workers);
             if (n < 0) throw new UserError($"--workers must be at least 0, got {n}");
+            int oracleSlots = r.GetValue(slots);
+            if (oracleSlots < 0) throw new UserError($"--oracle-slots must be at least 0, got {oracleSlots}");
             var options = new NodeOptions
             {
                 Host = r.GetValue(host)!, Port = r.GetValue(port),
@@ -40,11 +46,27 @@ public static class NodeCommand
                 TlsPinnedThumbprint = r.GetValue(pin),
             }.WithEnvironment();
             var allowList = new OracleAllowList(r.GetValue(allow) ?? []);
+            StudyStore? studies = null;
+            if (roleName == "coordinator")
+            {
+                var path = r.GetValue(store)!;
+                try { studies = new StudyStore(path); }
+                catch (Exception e) when (e is Microsoft.Data.Sqlite.SqliteException or IOException or UnauthorizedAccessException)
+                { throw new UserError($"--store {path}: {e.Message}"); }
+            }
+            using var _ = studies;
             using var system = ClusterHost.Start(options);
-            if (roleName == "worker") SweepRunner.StartWorkers(system, n);
+            if (roleName == "worker")
+            {
+                SweepRunner.StartWorkers(system, n);
+                StudyTopology.StartStudyWorkers(system, allowList, oracleSlots, n);
+            }
+            else StudyTopology.StartStudyHostSingleton(system, studies!);
             var addr = ((ExtendedActorSystem)system).Provider.DefaultAddress;
             Cli.Out.WriteLine($"deeptrain node: {roleName} at {addr.Host}:{addr.Port}, seeds [{string.Join(", ", options.Seeds)}], " +
-                              $"{(roleName == "worker" ? n + " sweep workers, " : "")}allowed oracles [{string.Join(", ", allowList.Patterns)}]");
+                              (roleName == "worker"
+                                  ? $"{n} sweep + {n} acquisition workers, {oracleSlots} oracle slots, allowed command oracles [{string.Join(", ", allowList.Patterns)}]"
+                                  : $"studies in {r.GetValue(store)}"));
             Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
             system.WhenTerminated.Wait();
             return Cli.ExitOk;

@@ -40,53 +40,43 @@ public static class OptimizeCommand
         var retries = new Option<int>("--retries") { Description = "Extra attempts for a failed oracle call.", DefaultValueFactory = _ => 1 };
         var outFile = new Option<string>("--out") { Description = "Study log (JSONL).", DefaultValueFactory = _ => "study.jsonl" };
         var resume = new Option<string?>("--resume") { Description = "Continue the study in this log." };
+        var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster: seed HOST:PORT (docs/CLUSTER.md)." };
+        var host = new Option<string>("--host") { Description = "Bind address with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
+        var studyId = new Option<string?>("--study-id") { Description = "Cluster study id (default: settings hash)." };
         var json = Cli.JsonOption(); var quiet = Cli.QuietOption();
         var cmd = new Command("optimize", "Search the normalization sites to drop while keeping accuracy (Bayesian optimization).")
             { net, sites, arch, gpu, images, objective, oracle, tolerance, budget, batch, method, acq, seed, refSeeds, candidates,
-              timeout, retries, outFile, resume, json, quiet };
+              timeout, retries, outFile, resume, cluster, host, studyId, json, quiet };
         cmd.SetAction((r, ct) => Run(new Args(r.GetValue(net), r.GetValue(sites), r.GetValue(arch)!, r.GetValue(gpu)!, r.GetValue(images),
             r.GetValue(objective)!, r.GetValue(oracle)!, r.GetValue(tolerance), r.GetValue(budget), r.GetValue(batch), r.GetValue(method)!,
             r.GetValue(acq)!, r.GetValue(seed), r.GetValue(refSeeds), r.GetValue(candidates), r.GetValue(timeout), r.GetValue(retries),
-            r.GetValue(outFile)!, r.GetValue(resume), r.GetValue(json), r.GetValue(quiet)), ct));
+            r.GetValue(outFile)!, r.GetValue(resume), r.GetValue(json), r.GetValue(quiet), r.GetValue(cluster), r.GetValue(host)!,
+            r.GetValue(studyId)), ct));
         return cmd;
     }
 
     private sealed record Args(string? Net, int? Sites, string Arch, string Gpu, int Images, string Objective, string Oracle,
         double Tolerance, int Budget, int Batch, string Method, string Acquisition, int Seed, int ReferenceSeeds, int Candidates,
-        double TimeoutSeconds, int Retries, string Out, string? Resume, bool Json, bool Quiet);
+        double TimeoutSeconds, int Retries, string Out, string? Resume, bool Json, bool Quiet, string? Cluster = null,
+        string Host = "127.0.0.1", string? StudyId = null);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
         // Cli.Out/Err are per thread; oracle calls resume on pool threads, so capture the writers first.
         var stdout = Cli.Out; var stderr = Cli.Err;
-        if (a.Budget < 1) throw new UserError($"--budget must be at least 1, got {a.Budget}");
-        if (a.Batch < 1) throw new UserError($"--batch must be at least 1, got {a.Batch}");
-        if (a.Tolerance < 0) throw new UserError($"--tolerance must be ≥ 0, got {a.Tolerance}");
-        if (a.ReferenceSeeds < 1) throw new UserError("--reference-seeds must be at least 1");
-        if (a.Images < 1) throw new UserError($"--images must be at least 1, got {a.Images}");
+        var request = Request(a);
+        StudySetup.Validate(request);
         Network? network = a.Net is null ? null : NetworkSource.Resolve(a.Net);
-        int siteCount = network?.SiteCount ?? a.Sites ?? SyntheticSites(a.Oracle)
-            ?? throw new UserError("give --net (or --sites for a table/command oracle)");
-        if (a.Sites is int s && network is not null && s != network.SiteCount)
-            throw new UserError($"--sites {s} disagrees with {network.Name}, which has {network.SiteCount} sites");
-        ModelTables? tables = network is null ? null : ModelTables.Build(network, ArchSpec.Load(a.Arch), a.Images);
-        IMaskObjective obj = a.Objective.Trim().ToLowerInvariant() switch
+        var setup = StudySetup.Build(request, network, network is null ? null : ArchSpec.Load(a.Arch));
+        var (config, obj, proposer, tables) = (setup.Config, setup.Objective, setup.Proposer, setup.Tables);
+        if (a.Cluster is not null)
         {
-            "sites" => new SitesObjective(siteCount),
-            "time" => new ModelObjective(tables ?? throw new UserError("--objective time needs --net"), ModelFigure.TimePerBatch),
-            "energy" => new ModelObjective(tables ?? throw new UserError("--objective energy needs --net"), ModelFigure.EnergyPerImage),
-            _ => throw new UserError($"--objective: unknown '{a.Objective}'; use time, sites or energy"),
-        };
-        var bo = new BoOptions { Acquisition = AcquisitionContext.ParseKind(a.Acquisition), Candidates = Math.Max(100, a.Candidates) };
-        var proposer = Proposers.Create(a.Method, bo);
-        string netName = network?.Name ?? a.Net ?? "";
-        var oracleImpl = OracleRegistry.Parse(a.Oracle, new OracleContext(siteCount, netName, TimeSpan.FromSeconds(a.TimeoutSeconds), a.Retries + 1));
-        var config = new StudyConfig
-        {
-            Network = netName, SiteCount = siteCount, Objective = obj.Name, Oracle = a.Oracle, Method = proposer.Name,
-            TolerancePercent = a.Tolerance, Budget = a.Budget, BatchSize = a.Batch, Seed = a.Seed, ReferenceSeeds = a.ReferenceSeeds,
-            Acquisition = a.Acquisition, Candidates = bo.Candidates,
-        };
+            var clustered = await ClusterStudy.RunAsync(a.Cluster, a.Host, a.StudyId, setup, network, network is null ? null : ArchSpec.Load(a.Arch),
+                a.Out, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);
+            Summarize(stdout, clustered, obj, network, tables, a);
+            return Cli.ExitOk;
+        }
+        var oracleImpl = setup.CreateOracle();
         Study? study = null; StudyLog log;
         if (a.Resume is not null)
         {
@@ -109,9 +99,13 @@ public static class OptimizeCommand
         return Cli.ExitOk;
     }
 
-    private static int? SyntheticSites(string oracle) =>
-        oracle.StartsWith("synthetic:", StringComparison.OrdinalIgnoreCase)
-            ? OracleRegistry.SyntheticProblem(oracle["synthetic:".Length..], 0).SiteCount : null;
+    private static StudyRequest Request(Args a) => new()
+    {
+        NetworkText = a.Net ?? "", Sites = a.Sites, Objective = a.Objective, Oracle = a.Oracle, Method = a.Method,
+        Acquisition = a.Acquisition, Tolerance = a.Tolerance, Budget = a.Budget, Batch = a.Batch, Seed = a.Seed,
+        ReferenceSeeds = a.ReferenceSeeds, Candidates = a.Candidates, Images = a.Images, TimeoutSeconds = a.TimeoutSeconds,
+        Retries = a.Retries,
+    };
 
     private static void CheckCompatible(StudyConfig log, StudyConfig now, string path)
     {

@@ -89,9 +89,9 @@ public sealed class EveryKProposer : IMaskProposer
 
 public static class Proposers
 {
-    public static IMaskProposer Create(string method, BoOptions? bo = null) => method.Trim().ToLowerInvariant() switch
+    public static IMaskProposer Create(string method, BoOptions? bo = null, ICandidateScorer? scorer = null) => method.Trim().ToLowerInvariant() switch
     {
-        "bo" => new BoProposer(bo),
+        "bo" => new BoProposer(bo, scorer),
         "random" => new RandomProposer(),
         "greedy" => new GreedyProposer(),
         "everyk" or "every-k" => new EveryKProposer(),

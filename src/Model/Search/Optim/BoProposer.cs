@@ -32,9 +32,11 @@ public sealed record BoOptions
 /// The pieces are public so a distributed coordinator can run (1)–(2) itself, ship the snapshot and context to
 /// workers that run (3)–(4) on chunks, and run (5) on the returned shortlists.
 /// </summary>
-public sealed class BoProposer(BoOptions? options = null) : IMaskProposer
+public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scorer = null) : IMaskProposer
 {
     public BoOptions Options { get; } = options ?? new BoOptions();
+    /// <summary>Who scores the candidates (step 3): this thread by default, acquisition workers in a cluster.</summary>
+    public ICandidateScorer Scorer { get; } = scorer ?? LocalScorer.Instance;
     public string Name => "bo";
 
     public static ulong RoundSeed(int studySeed, int round) => MaskHash.Mix(((ulong)(uint)studySeed << 32) ^ (uint)round ^ 0xB0B0UL);
@@ -64,12 +66,11 @@ public sealed class BoProposer(BoOptions? options = null) : IMaskProposer
         int cap = Options.Candidates;
         var buf = new ulong[cap * words];
         int n = CandidateGenerator.Generate(state, buf, cap, ref rng);
-        var f = new double[n]; var score = new double[n];
+        var f = new double[n];
         state.Objective.Evaluate(buf, n, f);
-        AcquisitionFunction.Score(snap, ctx, buf, n, f, score);
+        var scored = Scorer.Shortlist(new ScoringRound(snap, ctx, buf, f, n, words, Options.Shortlist, state.ObservedHashes), ct);
         ct.ThrowIfCancellationRequested();
-
-        var shortlist = Shortlist(state, buf, f, score, n, Options.Shortlist);
+        var shortlist = scored.Select(e => (Mask: buf.AsSpan(e.Index * words, words).ToArray(), e.F, e.Score)).ToList();
         // Local search from the best few, results join the shortlist.
         var extra = new List<(ulong[] Mask, double F)>();
         foreach (var start in shortlist.Take(Options.LocalStarts).ToArray())
@@ -99,34 +100,6 @@ public sealed class BoProposer(BoOptions? options = null) : IMaskProposer
             }
         }
         return picks;
-    }
-
-    /// <summary>Top <paramref name="k"/> unobserved, distinct candidates by (score desc, f asc, index asc).</summary>
-    private static List<(ulong[] Mask, double F, double Score)> Shortlist(StudyState state, ulong[] buf, double[] f, double[] score, int n, int k)
-    {
-        int words = state.Words;
-        bool feasibleKnown = state.Incumbent is not null;
-        var order = new int[n];
-        for (int i = 0; i < n; i++) order[i] = i;
-        Array.Sort(order, (a, b) =>
-        {
-            int c = score[b].CompareTo(score[a]);
-            if (c != 0) return c;
-            c = f[a].CompareTo(f[b]);
-            return c != 0 ? c : a.CompareTo(b);
-        });
-        var list = new List<(ulong[], double, double)>();
-        var seen = new HashSet<ulong>();
-        double fBest = state.Incumbent?.Objective ?? double.PositiveInfinity;
-        foreach (int i in order)
-        {
-            if (list.Count >= k) break;
-            var m = buf.AsSpan(i * words, words);
-            if (feasibleKnown && !(f[i] < fBest)) continue;
-            if (state.IsObserved(m) || !seen.Add(MaskHash.Of(m))) continue;
-            list.Add((m.ToArray(), f[i], score[i]));
-        }
-        return list;
     }
 
     /// <summary>Index of the best shortlist entry under (snapshot, context), excluding picks; when every score is 0,

@@ -72,6 +72,8 @@ public sealed class StudyState
 
     /// <summary>True when the mask was already sent to the oracle (64-bit hash; a collision would only skip a mask).</summary>
     public bool IsObserved(ReadOnlySpan<ulong> words) => _hashes.Contains(MaskHash.Of(words));
+    /// <summary><see cref="MaskHash"/> of every observed mask (what acquisition workers filter with).</summary>
+    public IReadOnlySet<ulong> ObservedHashes => _hashes;
     public bool IsObserved(SiteMask m) => IsObserved(m.Words);
 
     public bool IsFeasible(MaskRecord r) => ReferenceAccuracy is not null && r.MeanAccuracy is double a && a >= Threshold;

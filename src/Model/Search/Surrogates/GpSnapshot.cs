@@ -5,6 +5,10 @@ using System.Runtime.Intrinsics;
 
 namespace DeepTrain.Model.Search.Surrogates;
 
+/// <summary>Plain data of a <see cref="GpSnapshot"/> (L⁻¹ packed row by row, row i holding i+1 entries).</summary>
+public sealed record GpSnapshotData(KernelKind Kernel, int SiteCount, bool CountFeature, double[] Theta, ulong[] X, int Count,
+                                    double[] Alpha, double[] LinvPacked, double Mean, double Std);
+
 /// <summary>
 /// Immutable GP predictor: training masks, α = K⁻¹·y_std, L⁻¹ rows, standardization. Safe to share between threads
 /// (and the unit an actor layer ships to acquisition workers). Posterior of the latent accuracy (without noise):
@@ -63,6 +67,29 @@ public sealed class GpSnapshot
                         _byteSums[(k * 8 + by) * 256 + v] = sum;
                     }
         }
+    }
+
+    /// <summary>Everything needed to rebuild this predictor elsewhere (an acquisition worker on another node).</summary>
+    public GpSnapshotData Export()
+    {
+        var packed = new double[Count * (Count + 1) / 2];
+        for (int i = 0, o = 0; i < Count; o += i + 1, i++) _linv[i].AsSpan(0, i + 1).CopyTo(packed.AsSpan(o));
+        return new GpSnapshotData(Kernel.Kind, Kernel.SiteCount, Kernel.CountFeature, (double[])_theta.Clone(),
+            (ulong[])_x.Clone(), Count, (double[])_alpha.Clone(), packed, Mean, Std);
+    }
+
+    /// <summary>Rebuilds a predictor from <see cref="Export"/>'s data; predictions are bit-identical on the same
+    /// hardware (same vector width). Throws <see cref="ArgumentException"/> on inconsistent sizes.</summary>
+    public static GpSnapshot Import(GpSnapshotData d)
+    {
+        var kernel = new MaskKernel(d.Kernel, d.SiteCount, d.CountFeature);
+        int n = d.Count;
+        if (n < 0 || d.X.Length != n * kernel.Words || d.Alpha.Length != n || d.LinvPacked.Length != (long)n * (n + 1) / 2
+            || d.Theta.Length != kernel.ParameterCount)
+            throw new ArgumentException("GP snapshot data has inconsistent sizes");
+        var linv = new double[n][];
+        for (int i = 0, o = 0; i < n; o += i + 1, i++) linv[i] = d.LinvPacked.AsSpan(o, i + 1).ToArray();
+        return new GpSnapshot(kernel, d.Theta, (ulong[])d.X.Clone(), n, (double[])d.Alpha.Clone(), linv, d.Mean, d.Std);
     }
 
     public MaskKernel Kernel { get; }
@@ -159,23 +186,25 @@ public sealed class GpSnapshot
                     mean[c0 + b] = Mean + Std * Cholesky.Dot(kk, _alpha);
                 }
                 if (variance.IsEmpty) continue;
-                if (nb == Block) Quad4(kb, n, out double q0, out double q1, out double q2, out double q3, variance, c0);
+                if (nb == Block) Quad4(kb, n, variance, c0);
                 else
-                    for (int b = 0; b < nb; b++)
-                    {
-                        var kk = kb.AsSpan(b * n, n);
-                        double q = 0;
-                        for (int i = 0; i < n; i++) { double v = Cholesky.Dot(_linv[i], kk[..(i + 1)]); q += v * v; }
-                        variance[c0 + b] = Math.Max(0, SignalVariance - q) * Std * Std;
-                    }
+                {
+                    // A partial block goes through the same four-lane kernel (lanes are independent; the unused ones
+                    // repeat the last candidate), so a candidate's variance is bit-identical wherever it sits in a
+                    // batch: chunked scoring on acquisition workers equals scoring the whole candidate set at once.
+                    for (int b = nb; b < Block; b++) kb.AsSpan((nb - 1) * n, n).CopyTo(kb.AsSpan(b * n, n));
+                    Span<double> v4 = stackalloc double[Block];
+                    Quad4(kb, n, v4, 0);
+                    for (int b = 0; b < nb; b++) variance[c0 + b] = v4[b];
+                }
             }
         }
         finally { pool.Return(kb); }
     }
 
-    private void Quad4(double[] kb, int n, out double q0, out double q1, out double q2, out double q3, Span<double> variance, int c0)
+    private void Quad4(double[] kb, int n, Span<double> variance, int c0)
     {
-        q0 = q1 = q2 = q3 = 0;
+        double q0 = 0, q1 = 0, q2 = 0, q3 = 0;
         var k0 = kb.AsSpan(0, n); var k1 = kb.AsSpan(n, n); var k2 = kb.AsSpan(2 * n, n); var k3 = kb.AsSpan(3 * n, n);
         int w = Vector<double>.Count;
         for (int i = 0; i < n; i++)

@@ -1,0 +1,62 @@
+using Akka.Actor;
+using DeepTrain.Actors.Contracts;
+using DeepTrain.Model;
+
+namespace DeepTrain.Actors.Hosting;
+
+/// <summary>
+/// What `deeptrain optimize --cluster` runs on the submitting machine: joins the cluster as a client, submits the study
+/// to the coordinator singleton (re-attaching if it already exists), then polls for new proposals and observations
+/// until the study has finished, handing each batch of records to <c>onRecords</c> in order.
+/// </summary>
+public static class ClusterStudyClient
+{
+    public const string ClientRole = "client";
+
+    public static async Task<StudyRecords> RunAsync(ActorSystem system, SubmitStudy submit, Action<StudyAccepted> onAccepted,
+        Action<StudyRecords> onRecords, TimeSpan connectTimeout, CancellationToken ct = default)
+    {
+        var proxy = StudyTopology.CoordinatorProxy(system, "study-client");
+        var until = DateTime.UtcNow + connectTimeout;
+        StudyAccepted? accepted = null;
+        while (accepted is null)
+        {
+            ct.ThrowIfCancellationRequested();
+            if (DateTime.UtcNow > until)
+                throw new UserError($"no study coordinator answered within {connectTimeout.TotalSeconds:0} s; is `deeptrain node --role coordinator` running at the seed?");
+            object reply;
+            try { reply = await proxy.Ask<object>(submit, TimeSpan.FromSeconds(5), ct).ConfigureAwait(false); }
+            catch (AskTimeoutException) { continue; }
+            accepted = reply switch
+            {
+                StudyAccepted a => a,
+                StudyRejected r => throw new UserError($"the coordinator rejected the study: {r.Reason}"),
+                _ => null,
+            };
+        }
+        onAccepted(accepted);
+        int proposals = 0, observations = 0;
+        var lastAnswer = DateTime.UtcNow;
+        while (true)
+        {
+            ct.ThrowIfCancellationRequested();
+            object reply;
+            try { reply = await proxy.Ask<object>(new GetStudyRecords(submit.StudyId, proposals, observations), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false); }
+            catch (AskTimeoutException)
+            {
+                // The coordinator may be moving to another node (singleton hand-over); keep asking.
+                if (DateTime.UtcNow - lastAnswer > TimeSpan.FromMinutes(10))
+                    throw new UserError("the study coordinator has not answered for 10 minutes; re-run the same command to re-attach");
+                continue;
+            }
+            lastAnswer = DateTime.UtcNow;
+            if (reply is StudyRejected rej) throw new UserError($"the coordinator: {rej.Reason}");
+            if (reply is not StudyRecords r) continue;
+            proposals += r.Proposals.Length;
+            observations += r.Observations.Length;
+            onRecords(r);
+            if (r.Finished) return r;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+        }
+    }
+}

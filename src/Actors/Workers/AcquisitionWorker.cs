@@ -1,0 +1,92 @@
+using System.Diagnostics;
+using Akka.Actor;
+using Akka.Event;
+using DeepTrain.Actors.Contracts;
+using DeepTrain.Model.Search.Acquisition;
+using DeepTrain.Model.Search.Optim;
+using DeepTrain.Model.Search.Surrogates;
+
+namespace DeepTrain.Actors.Workers;
+
+/// <summary>
+/// Pulls candidate chunks from the study coordinator and scores them against the round's GP snapshot (received
+/// before the first chunk of each round, rebuilt with <see cref="Model.Search.Surrogates.GpSnapshot.Import"/>),
+/// returning only the chunk's shortlist (<see cref="CandidateScoring.ChunkShortlist"/>, at most K entries). It asks for
+/// <c>slots</c> chunks at a time (default 2: one being scored, one on the way) and re-asks every second when idle,
+/// which also finds a coordinator that restarted or moved. A chunk of an unknown round is answered with an error and
+/// re-issued by the coordinator. One chunk is scored at a time, on this actor's thread.
+/// </summary>
+public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
+{
+    private sealed record Tick;
+    private sealed record Round(long Version, Model.Search.Surrogates.GpSnapshot Snapshot, AcquisitionContext Context, HashSet<ulong> Observed, int K);
+
+    private readonly IActorRef _coordinator;
+    private readonly int _slots;
+    private readonly string _id;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, Round> _rounds = new();
+    private DateTime _lastWork = DateTime.MinValue;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    /// <summary>Chunks scored by this worker (for tests and operators).</summary>
+    public long Scored { get; private set; }
+
+    public AcquisitionWorker(IActorRef coordinator, int slots)
+    {
+        _coordinator = coordinator; _slots = Math.Max(1, slots);
+        _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}";
+        Receive<Contracts.GpSnapshot>(OnSnapshot);
+        Receive<CandidateChunk>(OnChunk);
+        Receive<NoWorkNow>(_ => { });
+        Receive<Tick>(_ => { if (DateTime.UtcNow - _lastWork > TimeSpan.FromSeconds(1)) Ask(); });
+    }
+
+    public static Props Props(IActorRef coordinator, int slots = 2) => Akka.Actor.Props.Create(() => new AcquisitionWorker(coordinator, slots));
+
+    protected override void PreStart()
+    {
+        Ask();
+        Timers.StartPeriodicTimer("tick", new Tick(), TimeSpan.FromSeconds(1));
+    }
+
+    private void Ask() => _coordinator.Tell(new RequestCandidateChunk(_id, _slots));
+
+    private void OnSnapshot(Contracts.GpSnapshot s)
+    {
+        try
+        {
+            var snap = Model.Search.Surrogates.GpSnapshot.Import(new GpSnapshotData((KernelKind)s.Kernel, s.SiteCount, s.CountFeature,
+                s.Theta, s.X, s.Count, s.Alpha, s.LinvPacked, s.Mean, s.Std));
+            if (!Enum.IsDefined((AcquisitionKind)s.Acquisition) || s.K < 1) throw new ArgumentException("bad acquisition kind or K");
+            var ctx = new AcquisitionContext((AcquisitionKind)s.Acquisition, s.Threshold, s.FBest, s.Kappa, s.ThompsonSeed);
+            _rounds[s.StudyId] = new Round(s.Version, snap, ctx, s.Observed.ToHashSet(), s.K);
+        }
+        catch (Exception e) when (e is ArgumentException or ArgumentOutOfRangeException or IndexOutOfRangeException)
+        {
+            _log.Warning("acquisition worker: malformed GP snapshot for study {0} dropped: {1}", s.StudyId, e.Message);
+            _rounds.Remove(s.StudyId);
+        }
+    }
+
+    private void OnChunk(CandidateChunk c)
+    {
+        _lastWork = DateTime.UtcNow;
+        var clock = Stopwatch.StartNew();
+        ScoredCandidates reply;
+        if (!_rounds.TryGetValue(c.StudyId, out var r) || r.Version != c.Version)
+            reply = new ScoredCandidates(c.StudyId, c.Version, c.ChunkId, [], [], _id, 0, "no GP snapshot for this round");
+        else if (c.Count < 0 || c.Masks.Length != c.Count * r.Snapshot.Kernel.Words || c.F.Length != c.Count)
+            reply = new ScoredCandidates(c.StudyId, c.Version, c.ChunkId, [], [], _id, 0, "malformed chunk");
+        else
+        {
+            var list = CandidateScoring.ChunkShortlist(r.Snapshot, r.Context, c.Masks, c.F, c.Count, c.First, r.K, r.Observed);
+            reply = new ScoredCandidates(c.StudyId, c.Version, c.ChunkId, list.Select(e => e.Index).ToArray(),
+                list.Select(e => e.Score).ToArray(), _id, clock.Elapsed.TotalSeconds);
+            Scored++;
+        }
+        Sender.Tell(reply);
+        Ask();
+    }
+}
