@@ -9,9 +9,14 @@ namespace DeepTrain.Actors.Contracts;
 /// </summary>
 public interface IClusterMessage;
 
-/// <summary>An evaluation worker asks for up to <paramref name="Slots"/> oracle calls (work is pulled).</summary>
+/// <summary>An evaluation worker asks for up to <paramref name="Slots"/> oracle calls (work is pulled) and names the
+/// calls it is running (study, proposal id pairs), so a coordinator that restarted does not hand them out again.</summary>
 [MessagePackObject]
-public sealed record RequestEvaluation([property: Key(0)] string WorkerId, [property: Key(1)] int Slots) : IClusterMessage;
+public sealed record RequestEvaluation(
+    [property: Key(0)] string WorkerId,
+    [property: Key(1)] int Slots,
+    [property: Key(2)] string[]? RunningStudies = null,
+    [property: Key(3)] long[]? Running = null) : IClusterMessage;
 
 /// <summary>
 /// One proposal for an oracle call. Masks travel as 0/1 strings in site order. A submitted study also names its

@@ -136,7 +136,7 @@ internal sealed class AcquisitionDispatch(string studyId, int chunkCandidates, T
 
     public void Lost(IActorRef worker)
     {
-        if (!_free.Remove(worker)) return;
+        if (!_free.Remove(worker) && !_held.Values.Any(h => h.Worker.Equals(worker))) return;
         _hasSnapshot.Remove(worker);
         foreach (var idx in _held.Where(kv => kv.Value.Worker.Equals(worker)).Select(kv => kv.Key).ToList())
         {
@@ -146,13 +146,11 @@ internal sealed class AcquisitionDispatch(string studyId, int chunkCandidates, T
         else Dispatch();
     }
 
+    /// <summary>A worker that let a chunk pass its deadline is forgotten (its chunks re-issued) until it asks again;
+    /// with no worker left, the rest of the round is scored locally.</summary>
     public void Tick(DateTime now)
     {
-        foreach (var idx in _held.Where(kv => kv.Value.Deadline < now).Select(kv => kv.Key).ToList())
-        {
-            _held.Remove(idx); _pending.Enqueue(idx);
-        }
-        Dispatch();
+        foreach (var w in _held.Where(kv => kv.Value.Deadline < now).Select(kv => kv.Value.Worker).Distinct().ToList()) Lost(w);
     }
 
     private void Dispatch()

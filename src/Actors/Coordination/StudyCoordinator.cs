@@ -39,6 +39,9 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
     private readonly List<StoredObservation> _arrival = new();
     private int _round = -1;
     private bool _proposing, _ended;
+    /// <summary>After a restart with work in flight: no proposal is handed out before this, so workers can first
+    /// announce the calls they are running and re-send results the previous life did not acknowledge.</summary>
+    private DateTime _graceUntil = DateTime.MinValue;
     /// <summary>Why the engine stopped the study early (no successful reference, nothing left to ask), if it did.</summary>
     private string? _stopped;
 
@@ -64,6 +67,7 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
             var now = DateTime.UtcNow;
             Requeue((w, d) => d < now, "timed out");
             _acquisition.Tick(now);
+            Dispatch();
         });
         Receive<GetStudyStatus>(_ => Sender.Tell(Status()));
         Receive<GetStudyRecords>(g => Sender.Tell(Records(g)));
@@ -80,10 +84,11 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
             if (!_observations.ContainsKey(p.ProposalId)) _pending[p.ProposalId] = p;
         if (_proposals.Count > 0)
             _log.Info("study {0}: resumed with {1} observations, {2} proposals re-issued", _spec.StudyId, _observations.Count, _pending.Count);
+        if (_pending.Count > 0) _graceUntil = DateTime.UtcNow + _spec.ResumeGrace;
         _scorer?.Attach(Self);
         if (_pending.Count == 0) NextRound();
-        var every = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(50).Ticks,
-            Math.Min(_spec.ReissueAfter.Ticks, _spec.ChunkReissueAfter.Ticks) / 4));
+        var every = TimeSpan.FromTicks(Math.Clamp(Math.Min(_spec.ReissueAfter.Ticks, _spec.ChunkReissueAfter.Ticks) / 4,
+            TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(0.5).Ticks));
         Timers.StartPeriodicTimer("reissue", new Tick(), every);
     }
 
@@ -144,6 +149,11 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
 
     private void OnRequest(RequestEvaluation r)
     {
+        // Calls this worker is already running (e.g. issued by the previous life of this coordinator) are in flight.
+        if (r.Running is { } running && r.RunningStudies is { } studies && studies.Length == running.Length)
+            for (int i = 0; i < running.Length; i++)
+                if (studies[i] == _spec.StudyId && _pending.Remove(running[i], out var p))
+                    _inFlight[p.ProposalId] = (p, Sender, DateTime.UtcNow + _spec.ReissueAfter);
         int held = _inFlight.Values.Count(v => v.Worker.Equals(Sender));
         _freeSlots[Sender] = Math.Max(0, r.Slots - held);
         Context.Watch(Sender);
@@ -152,6 +162,7 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
 
     private void Dispatch()
     {
+        if (DateTime.UtcNow < _graceUntil) return;
         var o = _spec.Oracle;
         foreach (var worker in _freeSlots.Keys.ToList())
         {

@@ -28,9 +28,12 @@ public sealed class StudyHost : ReceiveActor
     private readonly Dictionary<string, Hosted> _studies = new();
     private readonly List<string> _order = new();
 
-    public StudyHost(StudyStore store)
+    private readonly int _chunkCandidates;
+
+    /// <param name="chunkCandidates">Candidates per acquisition chunk (see docs/SCALING.md for the choice).</param>
+    public StudyHost(StudyStore store, int chunkCandidates = 4096)
     {
-        _store = store;
+        _store = store; _chunkCandidates = chunkCandidates;
         Receive<SubmitStudy>(OnSubmit);
         Receive<StudyEnded>(e =>
         {
@@ -50,7 +53,8 @@ public sealed class StudyHost : ReceiveActor
         });
     }
 
-    public static Props Props(StudyStore store) => Akka.Actor.Props.Create(() => new StudyHost(store));
+    public static Props Props(StudyStore store, int chunkCandidates = 4096) =>
+        Akka.Actor.Props.Create(() => new StudyHost(store, chunkCandidates));
 
     protected override void PreStart()
     {
@@ -105,13 +109,14 @@ public sealed class StudyHost : ReceiveActor
         var request = ToRequest(s);
         Network? network = s.NetworkJson.Length == 0 ? null : NetworkJson.Parse(s.NetworkJson, "submitted network");
         ArchSpec? arch = s.ArchJson.Length == 0 ? null : ArchSpec.Parse(s.ArchJson, "submitted architecture");
-        var scorer = new ActorScorer();
+        var scorer = new ActorScorer(_chunkCandidates);
         var setup = StudySetup.Build(request, network, arch, scorer);
         if (validateOnly) return;
         var spec = new StudySpec(s.StudyId, setup.Config.SiteCount, s.Budget, s.Batch, s.Seed, 0)
         {
             Oracle = new OracleDescriptor(s.Oracle, setup.OracleContext.Network, setup.Config.SiteCount, s.TimeoutSeconds, s.Retries + 1),
             // A backstop: lost workers are noticed by death watch long before this.
+            ChunkCandidates = _chunkCandidates,
             ReissueAfter = TimeSpan.FromSeconds(Math.Min(s.TimeoutSeconds * (s.Retries + 1) * 1.25 + 60, TimeSpan.FromDays(7).TotalSeconds)),
         };
         var child = Context.ActorOf(StudyCoordinator.Props(spec, _store, StudyProposals.FromSetup(setup), scorer, notifyParent: true),

@@ -16,9 +16,10 @@ public static class StudyTopology
     /// Clustered: the coordinator as a cluster singleton on nodes with the coordinator role. The singleton manager
     /// restarts it on another coordinator node if its node leaves; it resumes from the store.
     /// </summary>
-    public static IActorRef StartCoordinatorSingleton(ActorSystem system, StudySpec spec, StudyStore store, IProposalEngine engine) =>
+    public static IActorRef StartCoordinatorSingleton(ActorSystem system, StudySpec spec, StudyStore store, IProposalEngine engine,
+        ActorScorer? scorer = null) =>
         system.ActorOf(ClusterSingletonManager.Props(
-            StudyCoordinator.Props(spec, store, engine),
+            StudyCoordinator.Props(spec, store, engine, scorer),
             PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRole)), SingletonName);
 
@@ -26,8 +27,8 @@ public static class StudyTopology
     /// Coordinator node for submitted studies: the <see cref="StudyHost"/> as the cluster singleton (same name as a
     /// single study's coordinator, so workers find either through <see cref="CoordinatorProxy"/>).
     /// </summary>
-    public static IActorRef StartStudyHostSingleton(ActorSystem system, StudyStore store) =>
-        system.ActorOf(ClusterSingletonManager.Props(StudyHost.Props(store), PoisonPill.Instance,
+    public static IActorRef StartStudyHostSingleton(ActorSystem system, StudyStore store, int chunkCandidates = 4096) =>
+        system.ActorOf(ClusterSingletonManager.Props(StudyHost.Props(store, chunkCandidates), PoisonPill.Instance,
             ClusterSingletonManagerSettings.Create(system).WithRole(CoordinatorRole)), SingletonName);
 
     /// <summary>A stable reference to the coordinator wherever it runs; buffers while it moves.</summary>
@@ -54,8 +55,9 @@ public static class StudyTopology
             .ToList();
 
     /// <summary>One process (no --cluster): the very same actors, a plain parent, no port.</summary>
-    public static IActorRef StartLocalCoordinator(ActorSystem system, StudySpec spec, StudyStore store, IProposalEngine engine) =>
-        system.ActorOf(StudyCoordinator.Props(spec, store, engine), SingletonName);
+    public static IActorRef StartLocalCoordinator(ActorSystem system, StudySpec spec, StudyStore store, IProposalEngine engine,
+        ActorScorer? scorer = null) =>
+        system.ActorOf(StudyCoordinator.Props(spec, store, engine, scorer), SingletonName);
 
     public static IReadOnlyList<IActorRef> StartEvaluationWorkers(ActorSystem system, IActorRef coordinator, IOracleRunner oracle,
         int workers, int maxConcurrentPerWorker) =>

@@ -20,8 +20,8 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
     private readonly int _maxConcurrent;
     private readonly string _id;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, CancellationTokenSource> _running = new();
-    private readonly Dictionary<long, ProposalResult> _unacked = new();
+    private readonly Dictionary<(string StudyId, long ProposalId), (string StudyId, CancellationTokenSource Cancel)> _running = new();
+    private readonly Dictionary<(string, long), ProposalResult> _unacked = new();
 
     public ITimerScheduler Timers { get; set; } = null!;
 
@@ -33,7 +33,7 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
         _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}"; // unique across nodes
         Receive<EvaluateProposal>(Start);
         Receive<Done>(Finish);
-        Receive<ResultAcknowledged>(a => _unacked.Remove(a.ProposalId));
+        Receive<ResultAcknowledged>(a => _unacked.Remove((a.StudyId, a.ProposalId)));
         Receive<NoWorkNow>(_ => { });
         Receive<Tick>(_ =>
         {
@@ -57,21 +57,24 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        foreach (var c in _running.Values) c.Cancel();
+        foreach (var c in _running.Values) c.Cancel.Cancel();
     }
 
-    private void AskForWork() => _coordinator.Tell(new RequestEvaluation(_id, _maxConcurrent - _running.Count));
+    private void AskForWork() => _coordinator.Tell(new RequestEvaluation(_id, _maxConcurrent - _running.Count,
+        _running.Values.Select(r => r.StudyId).ToArray(), _running.Keys.Select(k => k.ProposalId).ToArray()));
 
     private void Start(EvaluateProposal p)
     {
-        if (_running.ContainsKey(p.ProposalId)) return;
+        var key = (p.StudyId, p.ProposalId);
+        if (_running.ContainsKey(key)) return;
+        if (_unacked.TryGetValue(key, out var done)) { _coordinator.Tell(done); return; } // finished here already: never call twice
         if (_running.Count >= _maxConcurrent)
         {
             _log.Warning("evaluation worker at its limit of {0}: proposal {1} left to be re-issued", _maxConcurrent, p.ProposalId);
             return;
         }
         var cts = new CancellationTokenSource();
-        _running[p.ProposalId] = cts;
+        _running[key] = (p.StudyId, cts);
         var clock = System.Diagnostics.Stopwatch.StartNew();
         Call(p, cts.Token).ContinueWith(
             t => new Done(p, t.IsCompletedSuccessfully
@@ -96,11 +99,11 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
 
     private void Finish(Done d)
     {
-        if (_running.Remove(d.Proposal.ProposalId, out var cts)) cts.Dispose();
+        if (_running.Remove((d.Proposal.StudyId, d.Proposal.ProposalId), out var run)) run.Cancel.Dispose();
         var o = d.Outcome;
         var r = new ProposalResult(d.Proposal.StudyId, d.Proposal.ProposalId, d.Proposal.Mask,
             o.Error is null ? o.Accuracy : 0.0, o.Error, _id, o.Attempts, d.Seconds);
-        _unacked[r.ProposalId] = r;
+        _unacked[(r.StudyId, r.ProposalId)] = r;
         _coordinator.Tell(r);
         AskForWork();
     }

@@ -22,19 +22,21 @@ public static class NodeCommand
         var seeds = new Option<string[]>("--seed") { Description = "Seed node HOST:PORT (repeatable).", AllowMultipleArgumentsPerToken = false };
         var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker (default 1).", DefaultValueFactory = _ => 1 };
+        var chunk = new Option<int>("--acquisition-chunk") { Description = "Coordinator: BO candidates per chunk.", DefaultValueFactory = _ => 4096 };
         var store = new Option<string>("--store") { Description = "Coordinator: SQLite file of studies.", DefaultValueFactory = _ => "deeptrain-studies.db" };
         var allow = new Option<string[]>("--allow-oracle") { Description = "Allowed command-oracle program pattern (repeatable; * and ? wildcards)." };
         var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate for TLS with mutual authentication (see docs/CLUSTER.md)." };
         var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
         var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
-            { role, host, port, seeds, workers, slots, store, allow, tls, pin };
+            { role, host, port, seeds, workers, slots, store, chunk, allow, tls, pin };
         cmd.SetAction(r =>
         {
             var roleName = r.GetValue(role)!.Trim().ToLowerInvariant();
             if (roleName is not ("coordinator" or "worker")) throw new UserError($"--role must be coordinator or worker, got '{roleName}'");
             int n = r.GetValue(workers);
             if (n < 0) throw new UserError($"--workers must be at least 0, got {n}");
-            int oracleSlots = r.GetValue(slots);
+            int oracleSlots = r.GetValue(slots), chunkCandidates = r.GetValue(chunk);
+            if (chunkCandidates < 1) throw new UserError($"--acquisition-chunk must be at least 1, got {chunkCandidates}");
             if (oracleSlots < 0) throw new UserError($"--oracle-slots must be at least 0, got {oracleSlots}");
             var options = new NodeOptions
             {
@@ -61,7 +63,7 @@ public static class NodeCommand
                 SweepRunner.StartWorkers(system, n);
                 StudyTopology.StartStudyWorkers(system, allowList, oracleSlots, n);
             }
-            else StudyTopology.StartStudyHostSingleton(system, studies!);
+            else StudyTopology.StartStudyHostSingleton(system, studies!, chunkCandidates);
             var addr = ((ExtendedActorSystem)system).Provider.DefaultAddress;
             Cli.Out.WriteLine($"deeptrain node: {roleName} at {addr.Host}:{addr.Port}, seeds [{string.Join(", ", options.Seeds)}], " +
                               (roleName == "worker"

@@ -1,0 +1,95 @@
+using Akka.Actor;
+using DeepTrain.Actors.Contracts;
+using DeepTrain.Actors.Coordination;
+using DeepTrain.Actors.Hosting;
+using DeepTrain.Actors.Persistence;
+using static DeepTrain.Tests.Actors.StudyHarness;
+
+namespace DeepTrain.Tests.Actors;
+
+/// <summary>BO candidate scoring spread over AcquisitionWorkers must leave the study exactly as the local engine runs it.</summary>
+public sealed class AcquisitionWorkerTests
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+
+    /// <summary>Registers as an acquisition worker, then swallows every chunk (a hung or overloaded node).</summary>
+    private sealed class SilentWorker : ReceiveActor
+    {
+        public static int Chunks;
+        public SilentWorker(IActorRef coordinator)
+        {
+            coordinator.Tell(new RequestCandidateChunk("silent", 2));
+            Receive<CandidateChunk>(_ => Interlocked.Increment(ref Chunks));
+            ReceiveAny(_ => { });
+        }
+    }
+
+    private static StudySpec AcqSpec() => Spec() with { ChunkCandidates = 128, ChunkReissueAfter = TimeSpan.FromMilliseconds(400) };
+
+    [Fact]
+    public async Task OneProcessStudyWithAcquisitionWorkersEqualsTheLocalEngine()
+    {
+        var spec = AcqSpec();
+        var expected = await RunOptimizeStudy(spec);
+        var db = TempDb();
+        using var store = new StudyStore(db);
+        var scorer = new ActorScorer(spec.ChunkCandidates);
+        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "acq1" });
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
+        StudyTopology.StartAcquisitionWorkers(sys, coord, 2);
+        StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), 1, 2);
+        await AwaitFinished(coord, Limit);
+        await sys.Terminate();
+        Assert.Equal(expected, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
+        Assert.True(scorer.RemoteChunks >= 16, $"remote chunks {scorer.RemoteChunks}"); // 2000 candidates / 128 per round
+    }
+
+    [Fact]
+    public async Task AcquisitionOnTwoWorkerNodesEqualsTheLocalEngine()
+    {
+        var spec = AcqSpec();
+        var expected = await RunOptimizeStudy(spec);
+        var db = TempDb();
+        using var store = new StudyStore(db);
+        int port = FreePort();
+        var seed = $"127.0.0.1:{port}";
+        using var coordNode = ClusterHost.Start(new NodeOptions { Port = port, Seeds = [seed], Roles = ["coordinator"] });
+        using var w1 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
+        using var w2 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
+        try
+        {
+            var scorer = new ActorScorer(spec.ChunkCandidates);
+            StudyTopology.StartCoordinatorSingleton(coordNode, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
+            foreach (var w in new[] { w1, w2 })
+            {
+                var proxy = StudyTopology.CoordinatorProxy(w);
+                StudyTopology.StartAcquisitionWorkers(w, proxy, 1);
+                StudyTopology.StartEvaluationWorkers(w, proxy, new SyntheticOracle(), 1, 2);
+            }
+            await AwaitFinished(StudyTopology.CoordinatorProxy(coordNode), Limit);
+            Assert.Equal(expected, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
+            Assert.True(scorer.RemoteChunks > 0, "no chunk was scored on a worker node");
+        }
+        finally { await Task.WhenAll(w1.Terminate(), w2.Terminate(), coordNode.Terminate()); }
+    }
+
+    [Fact]
+    public async Task ASilentAcquisitionWorkerDoesNotStallOrChangeTheStudy()
+    {
+        var spec = AcqSpec();
+        var expected = await RunOptimizeStudy(spec);
+        var db = TempDb();
+        using var store = new StudyStore(db);
+        var scorer = new ActorScorer(spec.ChunkCandidates);
+        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "acq3" });
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
+        int before = SilentWorker.Chunks;
+        sys.ActorOf(Props.Create(() => new SilentWorker(coord)), "silent");
+        StudyTopology.StartAcquisitionWorkers(sys, coord, 1);
+        StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), 1, 2);
+        await AwaitFinished(coord, Limit);
+        await sys.Terminate();
+        Assert.Equal(expected, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
+        Assert.True(SilentWorker.Chunks > before, "the silent worker was never given a chunk");
+    }
+}
