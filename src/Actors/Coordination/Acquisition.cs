@@ -59,9 +59,10 @@ public sealed class ActorScorer(int chunkCandidates = 4096) : ICandidateScorer
 /// round's GP snapshot to each worker before its first chunk, hands out chunks to workers that asked (pull, at most
 /// the slots they stated), re-issues chunks held by a lost worker or past their deadline, ignores late duplicates and
 /// malformed replies, and completes the round when every chunk has a shortlist — or hands the rest back for local
-/// scoring when no acquisition worker is left.
+/// scoring when no acquisition worker is left. A snapshot larger than <c>maxSnapshotBytes</c> (keep it below
+/// Akka.Remote's maximum-frame-size in cluster.hocon) is not shipped: that round is scored on the coordinator.
 /// </summary>
-internal sealed class AcquisitionDispatch(string studyId, int chunkCandidates, TimeSpan reissueAfter)
+public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, TimeSpan reissueAfter, long maxSnapshotBytes = 30_000_000)
 {
     private readonly Dictionary<IActorRef, int> _free = new();
     private ScoreRound? _round;
@@ -83,13 +84,20 @@ internal sealed class AcquisitionDispatch(string studyId, int chunkCandidates, T
         _chunks = CandidateScoring.Chunks(round.Count, chunkCandidates).ToList();
         _pending.Clear(); _held.Clear(); _done.Clear(); _hasSnapshot.Clear();
         for (int i = 0; i < _chunks.Count; i++) _pending.Enqueue(i);
-        if (_free.Count == 0 || _chunks.Count == 0) { Complete(); return; }
+        if (_free.Count == 0 || _chunks.Count == 0 || SnapshotBytes(round) > maxSnapshotBytes) { Complete(); return; }
         var d = round.Snapshot.Export();
         var c = round.Context;
         _snapshot = new Contracts.GpSnapshot(studyId, _version, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count,
             d.Alpha, d.LinvPacked, d.Mean, d.Std, (int)c.Kind, c.Threshold, c.FBest, c.Kappa, c.ThompsonSeed,
             round.Observed.ToArray(), round.K);
         Dispatch();
+    }
+
+    /// <summary>Approximate wire size of the round's snapshot (it must fit Akka.Remote's maximum-frame-size).</summary>
+    public static long SnapshotBytes(ScoringRound r)
+    {
+        long n = r.Snapshot.Count;
+        return 8 * (n * (n + 1) / 2 + n + n * r.Words + r.Observed.Count + r.Snapshot.Theta.Length) + 1024;
     }
 
     public void Request(IActorRef worker, int slots)

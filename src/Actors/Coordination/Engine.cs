@@ -67,6 +67,9 @@ public sealed record StudySpec(string StudyId, int Sites, int Budget, int BatchS
     public int ChunkCandidates { get; init; } = 4096;
     /// <summary>A candidate chunk held longer than this is re-issued to another acquisition worker.</summary>
     public TimeSpan ChunkReissueAfter { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>GP snapshots larger than this are not shipped (the round is scored on the coordinator); must stay below
+    /// akka.remote.dot-netty.tcp.maximum-frame-size (32 MiB in cluster.hocon).</summary>
+    public long MaxSnapshotBytes { get; init; } = 30_000_000;
     /// <summary>After resuming with unanswered proposals, wait this long (workers re-ask every second, announcing the
     /// calls they run and re-sending unacknowledged results) before handing any out: no oracle call is repeated.</summary>
     public TimeSpan ResumeGrace { get; init; } = TimeSpan.FromSeconds(2.5);
