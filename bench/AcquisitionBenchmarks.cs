@@ -125,3 +125,52 @@ public class AcquisitionClusterBenchmarks
         return port;
     }
 }
+
+/// <summary>
+/// The per-batch messaging work of distributed acquisition, without processes: serialize + deserialize one candidate
+/// chunk and its shortlist reply (K = 512), and a round's GP snapshot, with the cluster's <see cref="Actors.Serialization.ContractSerializer"/>.
+/// Run: dotnet run -c Release --project bench -- --filter "*AcquisitionMessage*"
+/// </summary>
+[ShortRunJob]
+[MemoryDiagnoser]
+public class AcquisitionMessageBenchmarks
+{
+    [Params(1024, 4096, 16384)] public int Chunk;
+    [Params(200, 1000)] public int Observations;
+
+    private ActorSystem _system = null!;
+    private Actors.Serialization.ContractSerializer _ser = null!;
+    private CandidateChunk _chunk = null!;
+    private ScoredCandidates _reply = null!;
+    private Actors.Contracts.GpSnapshot _snapshot = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _system = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "msg" });
+        _ser = new Actors.Serialization.ContractSerializer((ExtendedActorSystem)_system);
+        var cands = SearchData.RandomCandidates(Chunk, 3);
+        _chunk = new CandidateChunk("s", 1, 7, 0, Chunk, cands, cands.Select(c => (double)ulong.PopCount(c)).ToArray());
+        _reply = new ScoredCandidates("s", 1, 7, Enumerable.Range(0, 512).ToArray(), Enumerable.Range(0, 512).Select(i => 1.0 / (i + 1)).ToArray(), "w", 0.01);
+        var gp = SearchData.Gp(Observations);
+        var d = gp.Snapshot().Export();
+        _snapshot = new Actors.Contracts.GpSnapshot("s", 1, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count, d.Alpha,
+            d.LinvPacked, d.Mean, d.Std, 0, 88, double.PositiveInfinity, 2, 0, new ulong[Observations], 512);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    /// <summary>One chunk out and its shortlist back (both directions' serializer work).</summary>
+    [Benchmark]
+    public object ChunkAndReply() => (_ser.FromBinary(_ser.ToBinary(_chunk), "cc"), _ser.FromBinary(_ser.ToBinary(_reply), "sc"));
+
+    /// <summary>One GP snapshot (sent once per worker per round) and its rebuild on the worker.</summary>
+    [Benchmark]
+    public object Snapshot()
+    {
+        var s = (Actors.Contracts.GpSnapshot)_ser.FromBinary(_ser.ToBinary(_snapshot), "gs");
+        return Model.Search.Surrogates.GpSnapshot.Import(new Model.Search.Surrogates.GpSnapshotData(
+            (Model.Search.Surrogates.KernelKind)s.Kernel, s.SiteCount, s.CountFeature, s.Theta, s.X, s.Count, s.Alpha, s.LinvPacked, s.Mean, s.Std));
+    }
+}
