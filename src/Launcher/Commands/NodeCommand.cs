@@ -17,15 +17,15 @@ public static class NodeCommand
     public static Command Create()
     {
         var role = new Option<string>("--role") { Description = "coordinator or worker.", Required = true };
-        var host = new Option<string>("--host") { Description = "Address to bind and advertise (default 127.0.0.1).", DefaultValueFactory = _ => "127.0.0.1" };
+        var host = new Option<string>("--host") { Description = "Address to bind and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
         var seeds = new Option<string[]>("--seed") { Description = "Seed node HOST:PORT (repeatable).", AllowMultipleArgumentsPerToken = false };
-        var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (default: cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker (default 1).", DefaultValueFactory = _ => 1 };
-        var chunk = new Option<int>("--acquisition-chunk") { Description = "Coordinator: BO candidates per chunk.", DefaultValueFactory = _ => 4096 };
-        var store = new Option<string>("--store") { Description = "Coordinator: SQLite file of studies.", DefaultValueFactory = _ => "deeptrain-studies.db" };
-        var allow = new Option<string[]>("--allow-oracle") { Description = "Allowed command-oracle program pattern (repeatable; * and ? wildcards)." };
-        var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate for TLS with mutual authentication (see docs/CLUSTER.md)." };
+        var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker.", DefaultValueFactory = _ => 1 };
+        var chunk = new Option<int>("--chunk") { Description = "Coordinator: BO candidates per acquisition chunk.", DefaultValueFactory = _ => 4096 };
+        var store = new Option<string>("--store") { Description = "Coordinator: study store (SQLite).", DefaultValueFactory = _ => "deeptrain-studies.db" };
+        var allow = new Option<string[]>("--allow-oracle") { Description = "Command-oracle program allowed (repeatable, * ? wildcards)." };
+        var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate: mutual TLS (docs/CLUSTER.md)." };
         var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
         var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
             { role, host, port, seeds, workers, slots, store, chunk, allow, tls, pin };
@@ -36,7 +36,7 @@ public static class NodeCommand
             int n = r.GetValue(workers);
             if (n < 0) throw new UserError($"--workers must be at least 0, got {n}");
             int oracleSlots = r.GetValue(slots), chunkCandidates = r.GetValue(chunk);
-            if (chunkCandidates < 1) throw new UserError($"--acquisition-chunk must be at least 1, got {chunkCandidates}");
+            if (chunkCandidates < 1) throw new UserError($"--chunk must be at least 1, got {chunkCandidates}");
             if (oracleSlots < 0) throw new UserError($"--oracle-slots must be at least 0, got {oracleSlots}");
             var options = new NodeOptions
             {
