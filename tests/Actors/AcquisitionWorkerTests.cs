@@ -26,22 +26,29 @@ public sealed class AcquisitionWorkerTests
 
     private static StudySpec AcqSpec() => Spec() with { ChunkCandidates = 128, ChunkReissueAfter = TimeSpan.FromMilliseconds(400) };
 
+    /// <summary>A one-process study whose scoring goes through an <see cref="ActorScorer"/>; <paramref name="workers"/>
+    /// starts acquisition workers next to the coordinator. Returns (study, remote chunks).</summary>
+    private static async Task<(List<(string, double)> Study, long Remote)> RunOneProcess(StudySpec spec, Action<ActorSystem, IActorRef> workers)
+    {
+        var db = TempDb();
+        using var store = new StudyStore(db);
+        var scorer = new ActorScorer(spec.ChunkCandidates);
+        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "acq" });
+        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
+        workers(sys, coord);
+        StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), 1, 2);
+        await AwaitFinished(coord, Limit);
+        await sys.Terminate();
+        return (Study(db).Select(o => (o.Item2, o.Item3)).ToList(), scorer.RemoteChunks);
+    }
+
     [Fact]
     public async Task OneProcessStudyWithAcquisitionWorkersEqualsTheLocalEngine()
     {
         var spec = AcqSpec();
-        var expected = await RunOptimizeStudy(spec);
-        var db = TempDb();
-        using var store = new StudyStore(db);
-        var scorer = new ActorScorer(spec.ChunkCandidates);
-        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "acq1" });
-        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
-        StudyTopology.StartAcquisitionWorkers(sys, coord, 2);
-        StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), 1, 2);
-        await AwaitFinished(coord, Limit);
-        await sys.Terminate();
-        Assert.Equal(expected, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
-        Assert.True(scorer.RemoteChunks >= 16, $"remote chunks {scorer.RemoteChunks}"); // 2000 candidates / 128 per round
+        var (study, remote) = await RunOneProcess(spec, (sys, coord) => StudyTopology.StartAcquisitionWorkers(sys, coord, 2));
+        Assert.Equal(await RunOptimizeStudy(spec), study);
+        Assert.True(remote >= 16, $"remote chunks {remote}"); // 2000 candidates / 128 per round
     }
 
     [Fact]
@@ -77,19 +84,13 @@ public sealed class AcquisitionWorkerTests
     public async Task ASilentAcquisitionWorkerDoesNotStallOrChangeTheStudy()
     {
         var spec = AcqSpec();
-        var expected = await RunOptimizeStudy(spec);
-        var db = TempDb();
-        using var store = new StudyStore(db);
-        var scorer = new ActorScorer(spec.ChunkCandidates);
-        using var sys = ClusterHost.Start(new NodeOptions { Clustered = false, SystemName = "acq3" });
-        var coord = StudyTopology.StartLocalCoordinator(sys, spec, store, StudyProposals.ForSpec(spec, "synthetic", scorer: scorer), scorer);
         int before = SilentWorker.Chunks;
-        sys.ActorOf(Props.Create(() => new SilentWorker(coord)), "silent");
-        StudyTopology.StartAcquisitionWorkers(sys, coord, 1);
-        StudyTopology.StartEvaluationWorkers(sys, coord, new SyntheticOracle(), 1, 2);
-        await AwaitFinished(coord, Limit);
-        await sys.Terminate();
-        Assert.Equal(expected, Study(db).Select(o => (o.Item2, o.Item3)).ToList());
+        var (study, _) = await RunOneProcess(spec, (sys, coord) =>
+        {
+            sys.ActorOf(Props.Create(() => new SilentWorker(coord)), "silent");
+            StudyTopology.StartAcquisitionWorkers(sys, coord, 1);
+        });
+        Assert.Equal(await RunOptimizeStudy(spec), study);
         Assert.True(SilentWorker.Chunks > before, "the silent worker was never given a chunk");
     }
 }
