@@ -14,4 +14,4 @@ public sealed class WorkloadError(string message, Exception? inner = null) : Use
 public sealed class SpecError(string message, Exception? inner = null) : UserError(message, inner);
 
 /// <summary>An accuracy oracle failed (unknown mask, program crash, bad output).</summary>
-public sealed class OracleError(string message, Exception? inner = null) : UserError(message, inner);
+public class OracleError(string message, Exception? inner = null) : UserError(message, inner);

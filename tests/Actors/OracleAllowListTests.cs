@@ -15,7 +15,7 @@ public sealed class OracleAllowListTests
         Assert.True(allow.Allows("python3"));
         Assert.False(allow.Allows("python3; rm -rf /"));
         Assert.False(allow.Allows("/bin/sh"));
-        Assert.Throws<OracleError>(() => new OracleAllowList([]).Check("python3"));
+        Assert.Throws<OracleRefused>(() => new OracleAllowList([]).Check("python3")); // recorded, not study-stopping
     }
 
     [Fact]

@@ -36,7 +36,9 @@ public sealed record EvaluateProposal(
     [property: Key(7)] double TimeoutSeconds = 0,
     [property: Key(8)] int Attempts = 1) : IClusterMessage;
 
-/// <summary>Result of one oracle call. <paramref name="Error"/> non-null means a recorded failure, never a number.</summary>
+/// <summary>Result of one oracle call. <paramref name="Error"/> non-null means a recorded failure, never a number.
+/// <paramref name="Fatal"/>: the oracle reported a configuration problem no retry can fix (an OracleError, e.g. a mask
+/// missing from a table): nothing is recorded and the study stops with that message, as single-node optimize does.</summary>
 [MessagePackObject]
 public sealed record ProposalResult(
     [property: Key(0)] string StudyId,
@@ -46,7 +48,8 @@ public sealed record ProposalResult(
     [property: Key(4)] string? Error,
     [property: Key(5)] string WorkerId,
     [property: Key(6)] int Attempts = 1,
-    [property: Key(7)] double Seconds = 0) : IClusterMessage;
+    [property: Key(7)] double Seconds = 0,
+    [property: Key(8)] bool Fatal = false) : IClusterMessage;
 
 /// <summary>Sent only after the observation is durably stored.</summary>
 [MessagePackObject]

@@ -28,7 +28,7 @@ public interface IOracleRunner
 }
 
 /// <summary>Outcome of one call with the attempts it took; <see cref="Error"/> non-null means a recorded failure.</summary>
-public readonly record struct OracleOutcome(double Accuracy, string? Error, int Attempts);
+public readonly record struct OracleOutcome(double Accuracy, string? Error, int Attempts, bool Fatal = false);
 
 /// <summary>A runner that reports failures as values, with attempts (the search engine's oracles).</summary>
 public interface IOracleOutcomeRunner : IOracleRunner

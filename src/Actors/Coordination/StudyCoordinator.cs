@@ -38,7 +38,7 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
     private readonly Dictionary<long, StoredObservation> _observations = new();
     private readonly List<StoredObservation> _arrival = new();
     private int _round = -1;
-    private bool _proposing, _ended;
+    private bool _proposing, _ended, _fatal;
     /// <summary>After a restart with work in flight: no proposal is handed out before this, so workers can first
     /// announce the calls they are running and re-send results the previous life did not acknowledge.</summary>
     private DateTime _graceUntil = DateTime.MinValue;
@@ -98,8 +98,11 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
         _acquisition.Abandon();
     }
 
-    private bool Finished => (_proposals.Count >= _spec.Budget && _observations.Count >= _proposals.Count || _stopped is not null)
-                             && !_proposing && _pending.Count == 0 && _inFlight.Count == 0;
+    /// <summary>Ended: the budget is spent and answered, or the study stopped (after its running calls came back,
+    /// unless an oracle error stopped it: then at once, as single-node optimize stops at the error).</summary>
+    private bool Finished => !_proposing && (_stopped is not null
+        ? _fatal || _inFlight.Count == 0
+        : _proposals.Count >= _spec.Budget && _observations.Count >= _proposals.Count && _pending.Count == 0 && _inFlight.Count == 0);
 
     private void NextRound()
     {
@@ -162,7 +165,7 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
 
     private void Dispatch()
     {
-        if (DateTime.UtcNow < _graceUntil) return;
+        if (DateTime.UtcNow < _graceUntil || _stopped is not null) return;
         var o = _spec.Oracle;
         foreach (var worker in _freeSlots.Keys.ToList())
         {
@@ -184,6 +187,18 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
         if (r.StudyId != _spec.StudyId || !_proposals.TryGetValue(r.ProposalId, out var p) || p.Mask != r.Mask)
         {
             _log.Warning("study {0}: result for unknown proposal {1} dropped", _spec.StudyId, r.ProposalId);
+            return;
+        }
+        if (r.Fatal)
+        {
+            // A configuration problem no retry can fix: record nothing, stop asking, let running calls finish.
+            _inFlight.Remove(r.ProposalId);
+            _pending.Clear();
+            _stopped ??= r.Error ?? "oracle error";
+            _fatal = true;
+            _log.Error("study {0}: stopped by an oracle error on {1}: {2}", _spec.StudyId, r.WorkerId, r.Error);
+            Sender.Tell(new ResultAcknowledged(r.StudyId, r.ProposalId));
+            CheckEnded();
             return;
         }
         if (r.Error is null && Model.Search.Oracles.AccuracyCheck.Problem(r.Accuracy) is { } bad)

@@ -13,10 +13,20 @@ public static class ClusterStudyClient
 {
     public const string ClientRole = "client";
 
-    public static async Task<StudyRecords> RunAsync(ActorSystem system, SubmitStudy submit, Action<StudyAccepted> onAccepted,
-        Action<StudyRecords> onRecords, TimeSpan connectTimeout, CancellationToken ct = default)
+    public static Task<StudyRecords> RunAsync(ActorSystem system, SubmitStudy submit, Action<StudyAccepted> onAccepted,
+        Action<StudyRecords> onRecords, TimeSpan connectTimeout, CancellationToken ct = default) =>
+        RunAsync(StudyTopology.CoordinatorProxy(system, "study-client"), submit, onAccepted, onRecords, connectTimeout,
+            TimeSpan.FromMilliseconds(200), 0, 0, ct);
+
+    /// <summary>
+    /// Submits to <paramref name="proxy"/> (the singleton proxy, or a local <see cref="StudyHost"/>) and streams records
+    /// after the first <paramref name="proposalsFrom"/> proposals and <paramref name="observationsFrom"/> observations.
+    /// On cancellation the records recorded so far are still fetched and handed over once before it throws.
+    /// </summary>
+    public static async Task<StudyRecords> RunAsync(IActorRef proxy, SubmitStudy submit, Action<StudyAccepted> onAccepted,
+        Action<StudyRecords> onRecords, TimeSpan connectTimeout, TimeSpan poll, int proposalsFrom, int observationsFrom,
+        CancellationToken ct = default)
     {
-        var proxy = StudyTopology.CoordinatorProxy(system, "study-client");
         var until = DateTime.UtcNow + connectTimeout;
         StudyAccepted? accepted = null;
         while (accepted is null)
@@ -35,13 +45,23 @@ public static class ClusterStudyClient
             };
         }
         onAccepted(accepted);
-        int proposals = 0, observations = 0;
+        int proposals = proposalsFrom, observations = observationsFrom;
         var lastAnswer = DateTime.UtcNow;
         while (true)
         {
-            ct.ThrowIfCancellationRequested();
+            if (ct.IsCancellationRequested)
+            {
+                try
+                {
+                    if (await proxy.Ask<object>(new GetStudyRecords(submit.StudyId, proposals, observations), TimeSpan.FromSeconds(5))
+                            .ConfigureAwait(false) is StudyRecords last)
+                        onRecords(last);
+                }
+                catch (AskTimeoutException) { }
+                ct.ThrowIfCancellationRequested();
+            }
             object reply;
-            try { reply = await proxy.Ask<object>(new GetStudyRecords(submit.StudyId, proposals, observations), TimeSpan.FromSeconds(10), ct).ConfigureAwait(false); }
+            try { reply = await proxy.Ask<object>(new GetStudyRecords(submit.StudyId, proposals, observations), TimeSpan.FromSeconds(10)).ConfigureAwait(false); }
             catch (AskTimeoutException)
             {
                 // The coordinator may be moving to another node (singleton hand-over); keep asking.
@@ -56,7 +76,8 @@ public static class ClusterStudyClient
             observations += r.Observations.Length;
             onRecords(r);
             if (r.Finished) return r;
-            await Task.Delay(TimeSpan.FromMilliseconds(200), ct).ConfigureAwait(false);
+            try { await Task.Delay(poll, ct).ConfigureAwait(false); }
+            catch (OperationCanceledException) { }
         }
     }
 }

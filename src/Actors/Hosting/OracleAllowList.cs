@@ -21,10 +21,14 @@ public sealed class OracleAllowList(IReadOnlyList<string> patterns)
     public void Check(string program)
     {
         if (!Allows(program))
-            throw new OracleError($"command oracle program '{program}' refused: it matches no --allow-oracle pattern on this worker" +
+            throw new OracleRefused($"command oracle program '{program}' refused: it matches no --allow-oracle pattern on this worker" +
                                   (patterns.Count == 0 ? " (none given)" : $" ({string.Join(", ", patterns)})"));
     }
 }
+
+/// <summary>A worker's refusal to run an oracle: recorded as the call's error (the study goes on), unlike other
+/// <see cref="OracleError"/>s, which stop the study.</summary>
+public sealed class OracleRefused(string message) : OracleError(message);
 
 /// <summary>Wraps a command oracle so the worker refuses, with a recorded error, programs outside its allow list.</summary>
 public sealed class AllowListedOracle(Coordination.IOracleRunner inner, string program, OracleAllowList allow) : Coordination.IOracleRunner

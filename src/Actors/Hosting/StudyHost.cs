@@ -29,11 +29,14 @@ public sealed class StudyHost : ReceiveActor
     private readonly List<string> _order = new();
 
     private readonly int _chunkCandidates;
+    private readonly TimeSpan _resumeGrace;
 
     /// <param name="chunkCandidates">Candidates per acquisition chunk (see docs/SCALING.md for the choice).</param>
-    public StudyHost(StudyStore store, int chunkCandidates = 4096)
+    /// <param name="resumeGrace">See <see cref="StudySpec.ResumeGrace"/> (null: its default; zero in one process, where
+    /// no worker can be running a call the store does not know of).</param>
+    public StudyHost(StudyStore store, int chunkCandidates = 4096, TimeSpan? resumeGrace = null)
     {
-        _store = store; _chunkCandidates = chunkCandidates;
+        _store = store; _chunkCandidates = chunkCandidates; _resumeGrace = resumeGrace ?? new StudySpec("", 1, 1, 1, 0, 0).ResumeGrace;
         Receive<SubmitStudy>(OnSubmit);
         Receive<StudyEnded>(e =>
         {
@@ -53,8 +56,8 @@ public sealed class StudyHost : ReceiveActor
         });
     }
 
-    public static Props Props(StudyStore store, int chunkCandidates = 4096) =>
-        Akka.Actor.Props.Create(() => new StudyHost(store, chunkCandidates));
+    public static Props Props(StudyStore store, int chunkCandidates = 4096, TimeSpan? resumeGrace = null) =>
+        Akka.Actor.Props.Create(() => new StudyHost(store, chunkCandidates, resumeGrace));
 
     protected override void PreStart()
     {
@@ -117,6 +120,7 @@ public sealed class StudyHost : ReceiveActor
             Oracle = new OracleDescriptor(s.Oracle, setup.OracleContext.Network, setup.Config.SiteCount, s.TimeoutSeconds, s.Retries + 1),
             // A backstop: lost workers are noticed by death watch long before this.
             ChunkCandidates = _chunkCandidates,
+            ResumeGrace = _resumeGrace,
             ReissueAfter = TimeSpan.FromSeconds(Math.Min(s.TimeoutSeconds * (s.Retries + 1) * 1.25 + 60, TimeSpan.FromDays(7).TotalSeconds)),
         };
         var child = Context.ActorOf(StudyCoordinator.Props(spec, _store, StudyProposals.FromSetup(setup), scorer, notifyParent: true),

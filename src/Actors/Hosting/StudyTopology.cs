@@ -49,6 +49,14 @@ public static class StudyTopology
         StartAcquisitionWorkers(system, proxy, acquisitionWorkers);
     }
 
+    /// <summary>One process (optimize without --cluster): the same workers next to a local <see cref="StudyHost"/>; the
+    /// user's own oracle runs, so every command-oracle program is allowed.</summary>
+    public static void StartLocalStudyWorkers(ActorSystem system, IActorRef host, int oracleSlots, int acquisitionWorkers)
+    {
+        system.ActorOf(EvaluationWorker.Props(host, new WorkerOracles(new OracleAllowList(["*"])).For, oracleSlots), "eval-0");
+        StartAcquisitionWorkers(system, host, acquisitionWorkers);
+    }
+
     public static IReadOnlyList<IActorRef> StartAcquisitionWorkers(ActorSystem system, IActorRef coordinator, int workers, int slots = 2) =>
         Enumerable.Range(0, workers)
             .Select(i => system.ActorOf(AcquisitionWorker.Props(coordinator, slots), $"acq-{i}"))

@@ -79,7 +79,8 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
         Call(p, cts.Token).ContinueWith(
             t => new Done(p, t.IsCompletedSuccessfully
                 ? t.Result
-                : new OracleOutcome(0, t.Exception?.GetBaseException().Message ?? "cancelled", 1), clock.Elapsed.TotalSeconds),
+                : new OracleOutcome(0, t.Exception?.GetBaseException().Message ?? "cancelled", 1,
+                    t.Exception?.GetBaseException() is Model.OracleError and not Hosting.OracleRefused), clock.Elapsed.TotalSeconds),
             TaskContinuationOptions.ExecuteSynchronously).PipeTo(Self);
     }
 
@@ -102,7 +103,7 @@ public sealed class EvaluationWorker : ReceiveActor, IWithTimers
         if (_running.Remove((d.Proposal.StudyId, d.Proposal.ProposalId), out var run)) run.Cancel.Dispose();
         var o = d.Outcome;
         var r = new ProposalResult(d.Proposal.StudyId, d.Proposal.ProposalId, d.Proposal.Mask,
-            o.Error is null ? o.Accuracy : 0.0, o.Error, _id, o.Attempts, d.Seconds);
+            o.Error is null ? o.Accuracy : 0.0, o.Error, _id, o.Attempts, d.Seconds, o.Fatal);
         _unacked[(r.StudyId, r.ProposalId)] = r;
         _coordinator.Tell(r);
         AskForWork();

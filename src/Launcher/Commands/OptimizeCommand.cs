@@ -69,32 +69,17 @@ public static class OptimizeCommand
         Network? network = a.Net is null ? null : NetworkSource.Resolve(a.Net);
         var setup = StudySetup.Build(request, network, network is null ? null : ArchSpec.Load(a.Arch));
         var (config, obj, proposer, tables) = (setup.Config, setup.Objective, setup.Proposer, setup.Tables);
-        if (a.Cluster is not null)
-        {
-            var clustered = await ClusterStudy.RunAsync(a.Cluster, a.Host, a.StudyId, setup, network, network is null ? null : ArchSpec.Load(a.Arch),
-                a.Out, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);
-            Summarize(stdout, clustered, obj, network, tables, a);
-            return Cli.ExitOk;
-        }
-        var oracleImpl = setup.CreateOracle();
-        Study? study = null; StudyLog log;
+        StudyLog.Contents? resumed = null;
         if (a.Resume is not null)
         {
-            var contents = StudyLog.Read(a.Resume);
-            CheckCompatible(contents.Config, config, a.Resume);
-            // The budget may be raised on resume; everything else must match the log.
-            study = Study.Replay(contents with { Config = contents.Config with { Budget = a.Budget } }, obj, proposer);
-            log = StudyLog.Append(a.Resume, contents.ValidLength);
+            if (a.Cluster is not null)
+                throw new UserError("--resume is for single-node logs; with --cluster re-run the same command: it re-attaches to the study");
+            resumed = StudyLog.Read(a.Resume);
+            CheckCompatible(resumed.Config, config, a.Resume);
         }
-        else log = StudyLog.Create(a.Out, config);
-        using (log)
-        {
-            study ??= new Study(config, obj, proposer);
-            using var progress = new Progress("optimize", a.Budget, a.Quiet || a.Json, ReferenceEquals(stderr, Console.Error) ? null : stderr);
-            progress.Advance(study.State.OracleCalls);
-            await StudyRunner.RunAsync(study, oracleImpl, log, (o, st) =>
-                progress.Advance(1, StatusLine(st, o)), ct).ConfigureAwait(false);
-        }
+        if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
+        var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,
+            network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);
         Summarize(stdout, study, obj, network, tables, a);
         return Cli.ExitOk;
     }
@@ -117,19 +102,6 @@ public static class OptimizeCommand
         Same("reference seeds", log.ReferenceSeeds, now.ReferenceSeeds); Same("acquisition", log.Acquisition, now.Acquisition);
         Same("candidates", log.Candidates, now.Candidates);
     }
-
-    private static string StatusLine(Study st, Observation o)
-    {
-        var inc = st.State.Incumbent;
-        string best = inc is null ? "no feasible yet" : $"best {Fmt(inc.Objective, st.State.Objective)} ({inc.Mask.Count} sites)";
-        string last = o.Succeeded ? $"last {o.AccuracyPercent:F2} %" : "last failed";
-        return $"{best}  {last}  {o.Seconds:F1} s/call";
-    }
-
-    private static string Fmt(double v, IMaskObjective o) => o.Unit switch
-    {
-        "s" => Units.Seconds(v), "J" => Units.Joules(v), _ => $"{v:0.###} {o.Unit}",
-    };
 
     private static void Summarize(TextWriter stdout, Study study, IMaskObjective obj, Network? network, ModelTables? tables, Args a)
     {
@@ -173,7 +145,7 @@ public static class OptimizeCommand
             t.Add("mask", inc.Mask.ToString());
             t.Add("active sites", $"{inc.Mask.Count} of {st.SiteCount}");
             t.Add("accuracy", $"{inc.MeanAccuracy:F2} %");
-            t.Add($"objective ({obj.Name})", Fmt(inc.Objective, obj));
+            t.Add($"objective ({obj.Name})", StudyClient.Fmt(inc.Objective, obj));
             if (time is double tm)
             {
                 t.Add("model time per batch", Units.Seconds(tm));

@@ -21,6 +21,7 @@ public sealed class Progress : IDisposable
     private string _status = "";
     private TimeSpan _lastDraw = TimeSpan.MinValue;
     private bool _finished;
+    private long _drawnDone = -1;
 
     /// <param name="total">Units of work expected (≤ 0 if unknown).</param>
     /// <param name="live">Force live/plain mode (tests); null = live only if stderr is a terminal and CI is unset.</param>
@@ -61,6 +62,7 @@ public sealed class Progress : IDisposable
         var every = _live ? TimeSpan.FromMilliseconds(100) : _plainEvery;
         if (!force && _lastDraw != TimeSpan.MinValue && now - _lastDraw < every) return;
         _lastDraw = now;
+        _drawnDone = _done;
         string line = Format(now);
         if (_live) _w.Write("\r\u001b[2K" + line);
         else _w.WriteLine(line);
@@ -92,7 +94,8 @@ public sealed class Progress : IDisposable
         lock (_gate)
         {
             if (_finished) return;
-            if (!_quiet)
+            // A plain log that already shows the final count needs no second, identical line.
+            if (!_quiet && (_live || _drawnDone != _done))
             {
                 string line = Format(_clock.Elapsed);
                 if (_live) _w.WriteLine("\r\u001b[2K" + line);
