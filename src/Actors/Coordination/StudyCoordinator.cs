@@ -187,6 +187,7 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
         if (r.StudyId != _spec.StudyId || !_proposals.TryGetValue(r.ProposalId, out var p) || p.Mask != r.Mask)
         {
             _log.Warning("study {0}: result for unknown proposal {1} dropped", _spec.StudyId, r.ProposalId);
+            Sender.Tell(new ResultAcknowledged(r.StudyId, r.ProposalId)); // nobody will record it: stop the re-sends
             return;
         }
         if (r.Fatal)

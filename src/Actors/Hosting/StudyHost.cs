@@ -46,7 +46,15 @@ public sealed class StudyHost : ReceiveActor
         });
         Receive<RequestEvaluation>(r => RouteToActive(r));
         Receive<RequestCandidateChunk>(r => RouteToActive(r));
-        Receive<ProposalResult>(r => RouteById(r.StudyId, r));
+        Receive<ProposalResult>(r =>
+        {
+            if (_studies.ContainsKey(r.StudyId)) RouteById(r.StudyId, r);
+            else
+            {
+                _log.Warning("result for unknown study {0} dropped", r.StudyId);
+                Sender.Tell(new ResultAcknowledged(r.StudyId, r.ProposalId)); // stop the worker re-sending it
+            }
+        });
         Receive<ScoredCandidates>(r => RouteById(r.StudyId, r));
         Receive<GetStudyStatus>(g => RouteById(g.StudyId, g));
         Receive<GetStudyRecords>(g =>
