@@ -58,4 +58,27 @@ public sealed class HostingTests
         Assert.Equal(first, File.ReadAllLines(outCsv));
         Assert.Equal(front, File.ReadAllLines(outCsv + ".pareto.csv"));
     }
+
+    [Fact]
+    public void SweepCommandWithRowsFrontWritesOnlyTheFrontAndRefusesAnotherSpec()
+    {
+        var spec = Path.Combine(Path.GetTempPath(), $"spec-{Guid.NewGuid():N}.json");
+        File.WriteAllText(spec, SweepTests.Spec);
+        string all = Path.ChangeExtension(spec, ".all.csv"), front = Path.ChangeExtension(spec, ".front.csv");
+        Assert.Equal(0, DeepTrain.Launcher.Program.Run(["sweep", spec, "--out", all, "--chunk", "16", "--quiet"], new StringWriter(), new StringWriter()));
+        var stdout = new StringWriter();
+        Assert.Equal(0, DeepTrain.Launcher.Program.Run(["sweep", spec, "--out", front, "--rows", "front", "--chunk", "16", "--quiet"], stdout, new StringWriter()));
+        Assert.False(File.Exists(front));
+        Assert.Contains("not written", stdout.ToString());
+        Assert.Equal(File.ReadAllLines(all + ".pareto.csv"), File.ReadAllLines(front + ".pareto.csv"));
+
+        File.WriteAllText(spec, SweepTests.Spec.Replace("[16, 64]", "[16, 32]"));
+        var err = new StringWriter();
+        Assert.Equal(2, DeepTrain.Launcher.Program.Run(["sweep", spec, "--out", front, "--rows", "front", "--quiet"], new StringWriter(), err));
+        Assert.Contains(front + ".progress", err.ToString());
+        Assert.Single(err.ToString().Trim().Split('\n'));
+        err = new StringWriter();
+        Assert.Equal(2, DeepTrain.Launcher.Program.Run(["sweep", spec, "--out", front, "--rows", "some"], new StringWriter(), err));
+        Assert.Contains("--rows", err.ToString());
+    }
 }

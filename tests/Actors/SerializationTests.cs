@@ -36,6 +36,8 @@ public sealed class SerializationTests : IDisposable
         new SweepChunk("sw", 3, 300, 100, "{}"),
         new SweepRow(301, [1.5, 2.5], "0101"),
         new SweepChunkResult("sw", 3, [new SweepRow(301, [1.5], "01")], [301]),
+        new SweepChunk("sw", 4, 400, 100, "{}", FrontOnly: true),
+        new SweepChunkResult("sw", 4, [new SweepRow(417, [0.5], "11")], [], 400, 100),
         new NoWorkNow("idle"),
         new GetStudyStatus("s"),
         new StudyStatus("s", 5, 1, false, "0101", 93.1),

@@ -13,6 +13,27 @@ public sealed class ListSink : ISweepSink
     public List<SweepRow> Front = new();
     public void Write(IReadOnlyList<SweepRow> rows) { lock (Rows) Rows.AddRange(rows); }
     public void Finish(IReadOnlyList<SweepRow> front) => Front = front.ToList();
+    public long PointsReduced;
+    public void Reduced(long pointsDone) => PointsReduced = pointsDone;
+}
+
+/// <summary>Passes a front-only sweep to its file until the N-th checkpoint, then "crashes": cancels the run and
+/// drops everything after. Keeps the first checkpoint's progress file (an older one, as a crash between writing the
+/// front and the progress file would leave).</summary>
+public sealed class CrashingFrontSink(SweepFrontFile file, int crashAfterCheckpoints, CancellationTokenSource crash) : ISweepSink
+{
+    public int Checkpoints;
+    public string? FirstProgress;
+    public void Write(IReadOnlyList<SweepRow> rows) => file.Write(rows);
+    public void Reduced(long pointsDone) { if (!crash.IsCancellationRequested) file.Reduced(pointsDone); }
+    public void Checkpoint(long pointsDone, IReadOnlyList<SweepRow> front)
+    {
+        if (crash.IsCancellationRequested) return;
+        file.Checkpoint(pointsDone, front);
+        FirstProgress ??= File.ReadAllText(file.ProgressPath);
+        if (++Checkpoints == crashAfterCheckpoints) crash.Cancel();
+    }
+    public void Finish(IReadOnlyList<SweepRow> front) { if (!crash.IsCancellationRequested) file.Finish(front); }
 }
 
 public sealed class SweepTests
@@ -73,5 +94,95 @@ public sealed class SweepTests
         }
         Assert.Equal(expected, File.ReadAllLines(path));
         Assert.Equal(expectedFront, File.ReadAllLines(path + ".pareto.csv"));
+    }
+
+    [Fact]
+    public async Task FrontOnlySweepOverTwoWorkerNodesFindsExactlyTheFullSweepsFront()
+    {
+        var plan = SweepPlan.Parse(Spec);
+        var single = new ListSink();
+        await SweepRunner.RunLocal(plan, single, 0, 1, 10).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(single.Front.Count > 1);
+        Assert.True(single.Front.Count < single.Rows.Count);
+
+        int port = FreePort();
+        var seed = $"127.0.0.1:{port}";
+        using var submitter = ClusterHost.Start(new NodeOptions { Port = port, Seeds = [seed], Roles = [SweepRunner.SubmitterRole] });
+        using var w1 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
+        using var w2 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
+        try
+        {
+            var sink = new ListSink();
+            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            SweepRunner.StartSubmitter(submitter, plan, sink, 0, 10, TimeSpan.FromSeconds(30), done, frontOnly: true);
+            SweepRunner.StartWorkers(w1, 1);
+            SweepRunner.StartWorkers(w2, 1);
+            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Empty(sink.Rows);
+            Assert.Equal(plan.TotalPoints, sink.PointsReduced);
+            Assert.Equal(single.Front.Select(Key), sink.Front.Select(Key));
+        }
+        finally { await Task.WhenAll(w1.Terminate(), w2.Terminate(), submitter.Terminate()); }
+    }
+
+    [Fact]
+    public async Task InterruptedFrontOnlySweepResumesFromItsCheckpointWithTheSameFront()
+    {
+        var plan = SweepPlan.Parse(Spec);
+        var dir = Path.Combine(Path.GetTempPath(), $"sweepfront-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(dir);
+        string all = Path.Combine(dir, "all.csv"), front = Path.Combine(dir, "front.csv"), crashed = Path.Combine(dir, "crashed.csv");
+        using (var csv = SweepCsv.OpenForResume(plan, all)) await SweepRunner.RunLocal(plan, csv, 0, 2, 7);
+        var expected = File.ReadAllLines(all + ".pareto.csv");
+
+        // Uninterrupted front-only run: the same FILE.pareto.csv as the full sweep, and no FILE.
+        await SweepRunner.RunLocal(plan, SweepFrontFile.OpenForResume(plan, front), 0, 2, 7, frontOnly: true);
+        Assert.Equal(expected, File.ReadAllLines(front + ".pareto.csv"));
+        Assert.False(File.Exists(front));
+
+        // Crash after the third checkpoint (one worker: one per chunk), then put back the first checkpoint's
+        // progress file: the saved front now covers more points than the progress file says.
+        using var crash = new CancellationTokenSource();
+        var sink = new CrashingFrontSink(SweepFrontFile.OpenForResume(plan, crashed), 3, crash);
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() =>
+            SweepRunner.RunLocal(plan, sink, 0, 1, 7, crash.Token, frontOnly: true, checkpointEvery: TimeSpan.Zero));
+        Assert.Equal(3, sink.Checkpoints);
+        File.WriteAllText(crashed + ".progress", sink.FirstProgress);
+        var resumed = SweepFrontFile.OpenForResume(plan, crashed);
+        Assert.InRange(resumed.ResumeFrom, 7, plan.TotalPoints - 7);
+        Assert.NotEqual(expected, File.ReadAllLines(crashed + ".pareto.csv"));
+        await SweepRunner.RunLocal(plan, resumed, resumed.ResumeFrom, 2, 7, frontOnly: true);
+        Assert.Equal(expected, File.ReadAllLines(crashed + ".pareto.csv"));
+        Assert.Equal(plan.TotalPoints, SweepFrontFile.OpenForResume(plan, crashed).ResumeFrom);
+        Directory.Delete(dir, true);
+    }
+
+    [Fact]
+    public async Task FrontOnlyResumeRefusesTheProgressFileOfAnotherSpec()
+    {
+        var plan = SweepPlan.Parse(Spec);
+        var other = SweepPlan.Parse(Spec.Replace("[16, 64]", "[16, 32]"));
+        Assert.NotEqual(plan.Fingerprint, other.Fingerprint);
+        Assert.Equal(plan.Fingerprint, SweepPlan.Parse(Spec.Replace("\n", " ")).Fingerprint);
+        var path = Path.Combine(Path.GetTempPath(), $"sweep-{Guid.NewGuid():N}.csv");
+        await SweepRunner.RunLocal(plan, SweepFrontFile.OpenForResume(plan, path), 0, 1, 50, frontOnly: true);
+        var e = Assert.Throws<DeepTrain.Model.UserError>(() => SweepFrontFile.OpenForResume(other, path));
+        Assert.Contains(path + ".progress", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
+    [Fact]
+    public void SortedParetoFrontEqualsThePairwiseDefinitionOnRandomRowsWithTies()
+    {
+        var rng = new Random(7);
+        foreach (int n in new[] { 0, 1, 2, 3, 17, 200, 1000 })
+            for (int rep = 0; rep < 5; rep++)
+            {
+                int levels = rep < 2 ? 3 : 50; // few levels: many ties and exact duplicates
+                var fields = new double[n][];
+                for (int i = 0; i < n; i++)
+                    fields[i] = [rng.Next(levels), rng.NextDouble(), rng.Next(levels), rng.Next(levels), rng.Next(levels)];
+                Assert.Equal(SweepEvaluator.FrontIndicesByAllPairs(fields), SweepEvaluator.FrontIndices(fields));
+            }
     }
 }

@@ -114,24 +114,34 @@ public sealed record ScoredCandidates(
 [MessagePackObject]
 public sealed record RequestSweepChunk([property: Key(0)] string WorkerId) : IClusterMessage;
 
+/// <summary>A range of sweep points to evaluate. <paramref name="FrontOnly"/> (`--rows front`): reply with the
+/// range's Pareto front rows only, not every row.</summary>
 [MessagePackObject]
 public sealed record SweepChunk(
     [property: Key(0)] string SweepId,
     [property: Key(1)] long ChunkId,
     [property: Key(2)] long FirstPoint,
     [property: Key(3)] int Count,
-    [property: Key(4)] string SpecJson) : IClusterMessage;
+    [property: Key(4)] string SpecJson,
+    [property: Key(5)] bool FrontOnly = false) : IClusterMessage;
 
 /// <summary>One evaluated sweep point; <paramref name="Fields"/> follows <c>SweepPlan.MetricColumns</c>.</summary>
 [MessagePackObject]
 public sealed record SweepRow([property: Key(0)] long Point, [property: Key(1)] double[] Fields, [property: Key(2)] string Mask) : IClusterMessage;
 
+/// <summary>
+/// A chunk's result: every row and the points of its local Pareto front, or, for a
+/// <see cref="SweepChunk.FrontOnly"/> chunk, only the front's rows (<paramref name="ParetoPoints"/> empty).
+/// <paramref name="FirstPoint"/> and <paramref name="PointsEvaluated"/> identify the chunk's range either way.
+/// </summary>
 [MessagePackObject]
 public sealed record SweepChunkResult(
     [property: Key(0)] string SweepId,
     [property: Key(1)] long ChunkId,
     [property: Key(2)] SweepRow[] Rows,
-    [property: Key(3)] long[] ParetoPoints) : IClusterMessage;
+    [property: Key(3)] long[] ParetoPoints,
+    [property: Key(4)] long FirstPoint = -1,
+    [property: Key(5)] int PointsEvaluated = 0) : IClusterMessage;
 
 /// <summary>No work right now; the worker is remembered and served when work appears.</summary>
 [MessagePackObject]

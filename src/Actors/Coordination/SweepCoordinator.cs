@@ -5,18 +5,29 @@ using DeepTrain.Actors.Sweeps;
 
 namespace DeepTrain.Actors.Coordination;
 
-/// <summary>Receives a sweep's rows in point order; the CSV writer in the launcher, a list in tests.</summary>
+/// <summary>Receives a sweep's results in point order; the CSV writers in the launcher, a list in tests.</summary>
 public interface ISweepSink
 {
     void Write(IReadOnlyList<SweepRow> rowsInPointOrder);
     void Finish(IReadOnlyList<SweepRow> paretoFront);
+
+    /// <summary>Front-only sweeps (no rows arrive): every point before <paramref name="pointsDone"/> is evaluated.</summary>
+    void Reduced(long pointsDone) { }
+
+    /// <summary>
+    /// Front-only sweeps, at most about once per checkpoint interval: <paramref name="front"/> is the exact Pareto
+    /// front of the points from the sweep's (re)start up to <paramref name="pointsDone"/>.
+    /// </summary>
+    void Checkpoint(long pointsDone, IReadOnlyList<SweepRow> front) { }
 }
 
 /// <summary>
 /// Hands out sweep chunks to workers that ask (pull), re-issues a chunk whose worker terminated or that timed out,
 /// ignores duplicate chunk results, and writes rows in point order (a reorder buffer), so the output file is always
 /// a prefix of the sweep — which is what makes resuming a matter of skipping the rows already written. Merges the
-/// workers' local Pareto fronts.
+/// workers' local Pareto fronts in the same order, so the merged front is always that of a prefix of the sweep. In
+/// front-only mode (`--rows front`) workers send only their chunk's front; the coordinator checkpoints the prefix's
+/// front through the sink at most once per checkpoint interval, when the prefix advances.
 /// </summary>
 public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 {
@@ -31,19 +42,23 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly SortedDictionary<long, SweepChunk> _pending = new();
     private readonly Dictionary<long, (SweepChunk Chunk, IActorRef Worker, DateTime Deadline)> _inFlight = new();
-    private readonly SortedDictionary<long, SweepRow[]> _arrived = new();
+    private readonly SortedDictionary<long, (SweepRow[] Rows, SweepRow[] Front, int Points)> _arrived = new();
     private readonly List<SweepRow> _front = new();
+    private readonly bool _frontOnly;
+    private readonly TimeSpan _checkpointEvery;
+    private DateTime _lastCheckpoint = DateTime.UtcNow;
+    private int _pruneAbove = 4096;
     private long _nextToWrite;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
     public SweepCoordinator(string sweepId, SweepPlan plan, long resumeFrom, int chunkPoints, TimeSpan reissueAfter,
-        ISweepSink sink, TaskCompletionSource<bool> done)
+        ISweepSink sink, TaskCompletionSource<bool> done, bool frontOnly = false, TimeSpan? checkpointEvery = null)
     {
         _id = sweepId; _plan = plan; _sink = sink; _done = done; _chunkPoints = Math.Max(1, chunkPoints); _reissueAfter = reissueAfter;
-        _nextToWrite = resumeFrom;
-        for (long p = resumeFrom, c = 0; p < plan.TotalPoints; p += _chunkPoints, c++)
-            _pending[p] = new SweepChunk(sweepId, p / _chunkPoints, p, (int)Math.Min(_chunkPoints, plan.TotalPoints - p), plan.SpecJson);
+        _nextToWrite = resumeFrom; _frontOnly = frontOnly; _checkpointEvery = checkpointEvery ?? TimeSpan.FromSeconds(1);
+        for (long p = resumeFrom; p < plan.TotalPoints; p += _chunkPoints)
+            _pending[p] = new SweepChunk(sweepId, p / _chunkPoints, p, (int)Math.Min(_chunkPoints, plan.TotalPoints - p), plan.SpecJson, frontOnly);
         Receive<RequestSweepChunk>(_ => Give(Sender));
         Receive<SweepChunkResult>(OnResult);
         Receive<Terminated>(t => Requeue((w, _) => w.Equals(t.ActorRef)));
@@ -52,8 +67,9 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
     }
 
     public static Props Props(string sweepId, SweepPlan plan, long resumeFrom, int chunkPoints, TimeSpan reissueAfter,
-        ISweepSink sink, TaskCompletionSource<bool> done) =>
-        Akka.Actor.Props.Create(() => new SweepCoordinator(sweepId, plan, resumeFrom, chunkPoints, reissueAfter, sink, done));
+        ISweepSink sink, TaskCompletionSource<bool> done, bool frontOnly = false, TimeSpan? checkpointEvery = null) =>
+        Akka.Actor.Props.Create(() => new SweepCoordinator(sweepId, plan, resumeFrom, chunkPoints, reissueAfter, sink, done,
+            frontOnly, checkpointEvery));
 
     protected override void PreStart()
     {
@@ -75,37 +91,68 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
 
     private void OnResult(SweepChunkResult r)
     {
-        if (r.SweepId != _id || r.Rows.Length == 0) return;
-        long first = r.Rows[0].Point;
-        if (!_inFlight.Remove(first) && !_pending.Remove(first))
+        if (r.SweepId != _id) return;
+        long first = r.FirstPoint >= 0 ? r.FirstPoint : r.Rows.Length > 0 ? r.Rows[0].Point : -1;
+        SweepChunk? chunk = _inFlight.Remove(first, out var f) ? f.Chunk : _pending.Remove(first, out var c) ? c : null;
+        if (chunk is null)
         {
             _log.Info("sweep {0}: duplicate chunk {1} ignored", _id, r.ChunkId);
             return;
         }
-        _arrived[first] = r.Rows;
-        var byPoint = r.Rows.ToDictionary(x => x.Point);
-        foreach (var p in r.ParetoPoints) if (byPoint.TryGetValue(p, out var row)) _front.Add(row);
-        if (_front.Count > 4096) Prune();
+        int points = _frontOnly ? r.PointsEvaluated : r.Rows.Length;
+        if (points != chunk.Count)
+        {
+            _log.Warning("sweep {0}: chunk at point {1} came back with {2} of {3} points; re-issued", _id, first, points, chunk.Count);
+            _pending[first] = chunk;
+            return;
+        }
+        SweepRow[] front;
+        if (_frontOnly) front = r.Rows;
+        else
+        {
+            var onFront = r.ParetoPoints.ToHashSet();
+            front = r.Rows.Where(x => onFront.Contains(x.Point)).ToArray();
+        }
+        _arrived[first] = (_frontOnly ? [] : r.Rows, front, points);
+        bool advanced = false;
         while (_arrived.Count > 0 && _arrived.First().Key == _nextToWrite)
         {
-            var rows = _arrived.First().Value;
+            var a = _arrived.First().Value;
             _arrived.Remove(_nextToWrite);
-            _sink.Write(rows);
-            _nextToWrite += rows.Length;
+            if (!_frontOnly) _sink.Write(a.Rows);
+            _front.AddRange(a.Front);
+            _nextToWrite += a.Points;
+            advanced = true;
+        }
+        if (_front.Count > _pruneAbove) Prune();
+        if (advanced && _frontOnly && _nextToWrite < _plan.TotalPoints)
+        {
+            _sink.Reduced(_nextToWrite);
+            var now = DateTime.UtcNow;
+            if (now - _lastCheckpoint >= _checkpointEvery)
+            {
+                Prune();
+                _sink.Checkpoint(_nextToWrite, _front.OrderBy(x => x.Point).ToList());
+                _lastCheckpoint = now;
+            }
         }
         CheckDone();
     }
 
+    /// <summary>Keeps only the merged front; prunes again when it has doubled, so merging stays linear on average
+    /// even when the true front is large.</summary>
     private void Prune()
     {
         var keep = SweepEvaluator.Pareto(_front).ToHashSet();
         _front.RemoveAll(r => !keep.Contains(r.Point));
+        _pruneAbove = Math.Max(4096, 2 * _front.Count);
     }
 
     private void CheckDone()
     {
         if (_nextToWrite < _plan.TotalPoints) return;
         Prune();
+        if (_frontOnly) _sink.Reduced(_nextToWrite);
         _sink.Finish(_front.OrderBy(r => r.Point).ToList());
         _done.TrySetResult(true);
     }

@@ -53,10 +53,31 @@ public sealed class SweepCsv : ISweepSink, IDisposable
 
     private List<SweepRow> _priorFront = new();
 
-    private static List<SweepRow> Front(List<SweepRow> rows)
+    /// <summary>The Pareto front of <paramref name="rows"/>, one row per point (a point seen twice, e.g. in a
+    /// saved front and again after a resume, counts once), in point order.</summary>
+    internal static List<SweepRow> Front(IEnumerable<SweepRow> rows)
     {
-        var keep = SweepEvaluator.Pareto(rows).ToHashSet();
-        return rows.Where(r => keep.Contains(r.Point)).ToList();
+        var seen = new HashSet<long>();
+        var unique = new List<SweepRow>();
+        foreach (var r in rows) if (seen.Add(r.Point)) unique.Add(r);
+        var keep = SweepEvaluator.Pareto(unique).ToHashSet();
+        return unique.Where(r => keep.Contains(r.Point)).OrderBy(r => r.Point).ToList();
+    }
+
+    /// <summary>Writes FILE.pareto.csv atomically (a temporary file moved over it), so a crash leaves the old or the
+    /// new front, never a torn one.</summary>
+    internal static void WriteFront(SweepPlan plan, string paretoPath, IEnumerable<SweepRow> frontInPointOrder)
+    {
+        var tmp = paretoPath + ".tmp";
+        using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
+        using (var p = new StreamWriter(fs, new UTF8Encoding(false)))
+        {
+            p.Write(Header + "\n");
+            foreach (var r in frontInPointOrder) p.Write(Line(plan, r));
+            p.Flush();
+            fs.Flush(flushToDisk: true);
+        }
+        File.Move(tmp, paretoPath, overwrite: true);
     }
 
     /// <summary>Reads a finished (or partial) sweep result: every complete row's point, metric fields (in
@@ -73,7 +94,7 @@ public sealed class SweepCsv : ISweepSink, IDisposable
         return rows;
     }
 
-    private static SweepRow ParseRow(string line)
+    internal static SweepRow ParseRow(string line)
     {
         var f = line.Split(',');
         int m = SweepPlan.MetricColumns.Length;
@@ -95,14 +116,14 @@ public sealed class SweepCsv : ISweepSink, IDisposable
     public void Finish(IReadOnlyList<SweepRow> front)
     {
         _w.Flush();
-        using var p = new StreamWriter(_path + ".pareto.csv", false, new UTF8Encoding(false));
-        p.Write(Header + "\n");
-        foreach (var r in Front(_priorFront.Concat(front).ToList()).OrderBy(r => r.Point)) p.Write(Line(r));
+        WriteFront(_plan, _path + ".pareto.csv", Front(_priorFront.Concat(front)));
     }
 
-    public string Line(SweepRow r)
+    public string Line(SweepRow r) => Line(_plan, r);
+
+    public static string Line(SweepPlan plan, SweepRow r)
     {
-        var c = _plan.ConfigOf(r.Point);
+        var c = plan.ConfigOf(r.Point);
         var sb = new StringBuilder();
         sb.Append(r.Point).Append(',').Append(Esc(c.Network)).Append(',').Append(Esc(c.Arch)).Append(',').Append(Esc(c.ParameterText))
           .Append(',').Append(c.Batch).Append(',').Append(Esc(c.Policy)).Append(',').Append(r.Mask.Length == 0 ? "" : "m" + r.Mask);

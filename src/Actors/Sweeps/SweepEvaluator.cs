@@ -16,10 +16,36 @@ public sealed class SweepEvaluator(SweepPlan plan)
 
     public SweepPlan Plan => plan;
 
+    /// <summary>Every row of points [first, first + count) and the points of their Pareto front.</summary>
     public (SweepRow[] Rows, long[] Pareto) Evaluate(long first, int count)
     {
-        var rows = new List<SweepRow>(count);
+        var (fields, masks) = Compute(first, count);
+        var rows = new SweepRow[fields.Length];
+        for (int i = 0; i < rows.Length; i++) rows[i] = new SweepRow(first + i, fields[i], masks[i].ToString());
+        var front = FrontIndices(fields);
+        var points = new long[front.Length];
+        for (int i = 0; i < front.Length; i++) points[i] = first + front[i];
+        return (rows, points);
+    }
+
+    /// <summary>
+    /// Only the Pareto front rows of points [first, first + count) (`--rows front`) and how many points were
+    /// evaluated; masks are formatted for the front rows only.
+    /// </summary>
+    public (SweepRow[] Front, int Points) EvaluateFront(long first, int count)
+    {
+        var (fields, masks) = Compute(first, count);
+        var front = FrontIndices(fields);
+        var rows = new SweepRow[front.Length];
+        for (int i = 0; i < front.Length; i++) rows[i] = new SweepRow(first + front[i], fields[front[i]], masks[front[i]].ToString());
+        return (rows, fields.Length);
+    }
+
+    private (double[][] Fields, SiteMask[] Masks) Compute(long first, int count)
+    {
         long p = first, end = Math.Min(first + count, plan.TotalPoints);
+        var fields = new double[Math.Max(0, end - first)][];
+        var masks = new SiteMask[fields.Length];
         while (p < end)
         {
             var cfg = plan.ConfigOf(p);
@@ -30,15 +56,16 @@ public sealed class SweepEvaluator(SweepPlan plan)
             for (int i = 0; i < n; i++) c.Masks[from + i].Words.CopyTo(packed.AsSpan(i * words, words));
             var time = new double[n]; var energy = new double[n];
             c.Eval.Evaluate(packed, words, n, time, energy);
+            int at = (int)(p - first);
             for (int i = 0; i < n; i++)
             {
                 var m = c.Masks[from + i];
-                rows.Add(new SweepRow(p + i, [time[i], cfg.Batch / time[i], energy[i], c.Area, m.Count], m.ToString()));
+                fields[at + i] = [time[i], cfg.Batch / time[i], energy[i], c.Area, m.Count];
+                masks[at + i] = m;
             }
             p += n;
         }
-        var arr = rows.ToArray();
-        return (arr, Pareto(arr));
+        return (fields, masks);
     }
 
     private (ModelTables Tables, MaskBatchEvaluator Eval, IReadOnlyList<SiteMask> Masks, double Area) Tables(SweepConfig cfg)
@@ -51,16 +78,57 @@ public sealed class SweepEvaluator(SweepPlan plan)
         return c;
     }
 
-    /// <summary>Point ids of the rows not dominated on (time, energy, area, active sites), all minimized.</summary>
+    /// <summary>Point ids of the rows not dominated on (time, energy, area, active sites), all minimized, in row
+    /// order. Rows with equal objectives do not dominate each other, so both stay.</summary>
     public static long[] Pareto(IReadOnlyList<SweepRow> rows)
     {
-        var front = new List<long>();
-        for (int i = 0; i < rows.Count; i++)
+        var fields = new double[rows.Count][];
+        for (int i = 0; i < fields.Length; i++) fields[i] = rows[i].Fields;
+        var front = FrontIndices(fields);
+        var points = new long[front.Length];
+        for (int i = 0; i < front.Length; i++) points[i] = rows[front[i]].Point;
+        return points;
+    }
+
+    /// <summary>
+    /// Indices of the non-dominated rows, ascending. Rows are visited in lexicographic order of the objectives: a
+    /// dominator is lexicographically smaller, so a row needs checking only against the front found so far (if an
+    /// earlier dominated row dominates it, so does that row's dominator). O(n log n + n·|front|).
+    /// </summary>
+    public static int[] FrontIndices(double[][] fields)
+    {
+        var order = new int[fields.Length];
+        for (int i = 0; i < order.Length; i++) order[i] = i;
+        Array.Sort(order, (a, b) =>
+        {
+            foreach (var k in Objectives)
+            {
+                int c = fields[a][k].CompareTo(fields[b][k]);
+                if (c != 0) return c;
+            }
+            return a.CompareTo(b);
+        });
+        var front = new List<int>();
+        foreach (int i in order)
         {
             bool dominated = false;
-            for (int j = 0; j < rows.Count && !dominated; j++)
-                dominated = j != i && Dominates(rows[j].Fields, rows[i].Fields);
-            if (!dominated) front.Add(rows[i].Point);
+            for (int j = 0; j < front.Count && !dominated; j++) dominated = Dominates(fields[front[j]], fields[i]);
+            if (!dominated) front.Add(i);
+        }
+        var result = front.ToArray();
+        Array.Sort(result);
+        return result;
+    }
+
+    /// <summary>The reference definition (every pair compared), kept for tests of <see cref="FrontIndices"/>.</summary>
+    public static int[] FrontIndicesByAllPairs(double[][] fields)
+    {
+        var front = new List<int>();
+        for (int i = 0; i < fields.Length; i++)
+        {
+            bool dominated = false;
+            for (int j = 0; j < fields.Length && !dominated; j++) dominated = j != i && Dominates(fields[j], fields[i]);
+            if (!dominated) front.Add(i);
         }
         return front.ToArray();
     }

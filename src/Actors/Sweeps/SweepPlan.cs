@@ -94,6 +94,23 @@ public sealed class SweepPlan
         return new SweepPlan(json, configs);
     }
 
+    /// <summary>
+    /// SHA-256 (hex) of what defines the point ids and their values: every config's network, arch JSON, parameters,
+    /// batch, policy and point range. A resumed front-only sweep compares it with its progress file.
+    /// </summary>
+    public string Fingerprint => _fingerprint ??= ComputeFingerprint();
+    private string? _fingerprint;
+
+    private string ComputeFingerprint()
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var c in Configs)
+            sb.Append(c.Network).Append('\u001f').Append(c.Arch).Append('\u001f').Append(c.ParameterText).Append('\u001f')
+              .Append(c.Batch).Append('\u001f').Append(c.Policy).Append('\u001f').Append(c.FirstPoint).Append('\u001f')
+              .Append(c.Points).Append('\u001f').Append(c.ArchJson).Append('\n');
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(sb.ToString())));
+    }
+
     public SweepConfig ConfigOf(long point)
     {
         int lo = 0, hi = Configs.Count - 1;

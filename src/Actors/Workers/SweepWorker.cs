@@ -7,7 +7,7 @@ namespace DeepTrain.Actors.Workers;
 
 /// <summary>
 /// Pulls sweep chunks, evaluates them in vectorized batches and replies with the rows and the chunk's local Pareto
-/// front. One chunk at a time per worker actor (start one per core). The sweep spec travels with the chunk and is
+/// front (only the front's rows for a front-only chunk). One chunk at a time per worker actor (start one per core). The sweep spec travels with the chunk and is
 /// parsed once per sweep; it is model input only, never executed.
 /// </summary>
 public sealed class SweepWorker : ReceiveActor, IWithTimers
@@ -39,8 +39,16 @@ public sealed class SweepWorker : ReceiveActor, IWithTimers
         try
         {
             if (_current?.SweepId != c.SweepId) _current = (c.SweepId, new SweepEvaluator(SweepPlan.Parse(c.SpecJson)));
-            var (rows, front) = _current.Value.Eval.Evaluate(c.FirstPoint, c.Count);
-            Sender.Tell(new SweepChunkResult(c.SweepId, c.ChunkId, rows, front));
+            if (c.FrontOnly)
+            {
+                var (front, points) = _current.Value.Eval.EvaluateFront(c.FirstPoint, c.Count);
+                Sender.Tell(new SweepChunkResult(c.SweepId, c.ChunkId, front, [], c.FirstPoint, points));
+            }
+            else
+            {
+                var (rows, front) = _current.Value.Eval.Evaluate(c.FirstPoint, c.Count);
+                Sender.Tell(new SweepChunkResult(c.SweepId, c.ChunkId, rows, front, c.FirstPoint, rows.Length));
+            }
         }
         catch (Exception e)
         {
