@@ -64,7 +64,8 @@ public sealed class ActorScorer(int chunkCandidates = 4096) : ICandidateScorer
 /// </summary>
 public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, TimeSpan reissueAfter, long maxSnapshotBytes = 30_000_000)
 {
-    private readonly Dictionary<IActorRef, int> _free = new();
+    /// <summary>Chunks each known worker wants in hand at once (it stated this when it asked).</summary>
+    private readonly Dictionary<IActorRef, int> _slots = new();
     private ScoreRound? _round;
     private long _version;
     private Contracts.GpSnapshot? _snapshot;
@@ -74,7 +75,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
     private readonly Dictionary<int, IReadOnlyList<ShortlistEntry>> _done = new();
     private readonly HashSet<IActorRef> _hasSnapshot = new();
 
-    public int KnownWorkers => _free.Count;
+    public int KnownWorkers => _slots.Count;
     public bool Active => _round is not null;
 
     public void Begin(ScoreRound r)
@@ -84,7 +85,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         _chunks = CandidateScoring.Chunks(round.Count, chunkCandidates).ToList();
         _pending.Clear(); _held.Clear(); _done.Clear(); _hasSnapshot.Clear();
         for (int i = 0; i < _chunks.Count; i++) _pending.Enqueue(i);
-        if (_free.Count == 0 || _chunks.Count == 0 || SnapshotBytes(round) > maxSnapshotBytes) { Complete(); return; }
+        if (_slots.Count == 0 || _chunks.Count == 0 || SnapshotBytes(round) > maxSnapshotBytes) { Complete(); return; }
         var d = round.Snapshot.Export();
         var c = round.Context;
         _snapshot = new Contracts.GpSnapshot(studyId, _version, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count,
@@ -100,10 +101,12 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         return 8 * (n * (n + 1) / 2 + n + n * r.Words + r.Observed.Count + r.Snapshot.Theta.Length) + 1024;
     }
 
+    /// <summary>A worker (re)states how many chunks it wants in hand. Its free slots are always slots − chunks it
+    /// holds, so a result coming back frees a slot at once — no need to wait for the worker's next request, which may
+    /// travel another path (through the singleton proxy) and arrive before the result.</summary>
     public void Request(IActorRef worker, int slots)
     {
-        int held = _held.Values.Count(h => h.Worker.Equals(worker));
-        _free[worker] = Math.Max(0, slots - held);
+        _slots[worker] = Math.Clamp(slots, 1, 64);
         Dispatch();
     }
 
@@ -144,13 +147,13 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
 
     public void Lost(IActorRef worker)
     {
-        if (!_free.Remove(worker) && !_held.Values.Any(h => h.Worker.Equals(worker))) return;
+        if (!_slots.Remove(worker) && !_held.Values.Any(h => h.Worker.Equals(worker))) return;
         _hasSnapshot.Remove(worker);
         foreach (var idx in _held.Where(kv => kv.Value.Worker.Equals(worker)).Select(kv => kv.Key).ToList())
         {
             _held.Remove(idx); _pending.Enqueue(idx);
         }
-        if (_round is not null && _free.Count == 0) Complete();
+        if (_round is not null && _slots.Count == 0) Complete();
         else Dispatch();
     }
 
@@ -164,9 +167,10 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
     private void Dispatch()
     {
         if (_round is null) return;
-        foreach (var w in _free.Keys.ToList())
+        foreach (var (w, slots) in _slots)
         {
-            while (_free[w] > 0 && _pending.Count > 0)
+            int free = slots - _held.Values.Count(h => h.Worker.Equals(w));
+            for (; free > 0 && _pending.Count > 0; free--)
             {
                 int idx = _pending.Dequeue();
                 if (_done.ContainsKey(idx)) continue;
@@ -176,7 +180,6 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
                 w.Tell(new CandidateChunk(studyId, _version, idx, first, count,
                     r.Masks.AsSpan(first * r.Words, count * r.Words).ToArray(), r.F.AsSpan(first, count).ToArray()));
                 _held[idx] = (w, DateTime.UtcNow + reissueAfter);
-                _free[w]--;
             }
         }
     }

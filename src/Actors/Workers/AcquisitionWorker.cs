@@ -11,9 +11,9 @@ namespace DeepTrain.Actors.Workers;
 /// <summary>
 /// Pulls candidate chunks from the study coordinator and scores them against the round's GP snapshot (received
 /// before the first chunk of each round, rebuilt with <see cref="Model.Search.Surrogates.GpSnapshot.Import"/>),
-/// returning only the chunk's shortlist (<see cref="CandidateScoring.ChunkShortlist"/>, at most K entries). It asks for
-/// <c>slots</c> chunks at a time (default 2: one being scored, one on the way) and re-asks every second when idle,
-/// which also finds a coordinator that restarted or moved. A chunk of an unknown round is answered with an error and
+/// returning only the chunk's shortlist (<see cref="CandidateScoring.ChunkShortlist"/>, at most K entries). It states
+/// <c>slots</c> once (default 2: one being scored, one on the way; each reply frees one) and re-states it every second
+/// when idle, which also finds a coordinator that restarted or moved. A chunk of an unknown round is answered with an error and
 /// re-issued by the coordinator. One chunk is scored at a time, on this actor's thread.
 /// </summary>
 public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
@@ -86,7 +86,6 @@ public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
                 list.Select(e => e.Score).ToArray(), _id, clock.Elapsed.TotalSeconds);
             Scored++;
         }
-        Sender.Tell(reply);
-        Ask();
+        Sender.Tell(reply); // the reply itself frees the slot at the coordinator: no separate request needed
     }
 }
