@@ -126,6 +126,28 @@ public sealed class SweepTests
     }
 
     [Fact]
+    public async Task TopListHoldsTheBestRowsOfTheWholeSweepPerMetric()
+    {
+        var plan = SweepPlan.Parse(Spec.Replace("\"sitePolicies\"", "\"top\": 4, \"sitePolicies\""));
+        Assert.Equal(4, plan.Top);
+        var path = Path.Combine(Path.GetTempPath(), $"sweeptop-{Guid.NewGuid():N}.csv");
+        using (var csv = SweepCsv.OpenForResume(plan, path)) await SweepRunner.RunLocal(plan, csv, 0, 2, 7);
+        var rows = SweepCsv.Read(path);
+        Assert.Equal(plan.TotalPoints, rows.Count);
+        var top = File.ReadAllLines(path + ".top.csv");
+        Assert.Equal(SweepCsv.TopHeader, top[0]);
+        Assert.Equal(SweepPlan.MetricColumns.Length * 4, top.Length - 1);
+        for (int m = 0; m < SweepPlan.MetricColumns.Length; m++)
+        {
+            int col = m; bool max = SweepPlan.MetricColumns[m] == "imagesPerSecond";
+            var best = rows.OrderBy(r => max ? -r.Fields[col] : r.Fields[col]).ThenBy(r => r.Point).Take(4).ToList();
+            for (int k = 0; k < 4; k++)
+                Assert.StartsWith($"{SweepPlan.MetricColumns[m]},{k + 1},{best[k].Point},", top[1 + m * 4 + k]);
+        }
+        Assert.Throws<DeepTrain.Model.UserError>(() => SweepPlan.Parse(Spec.Replace("\"sitePolicies\"", "\"top\": -1, \"sitePolicies\"")));
+    }
+
+    [Fact]
     public async Task InterruptedFrontOnlySweepResumesFromItsCheckpointWithTheSameFront()
     {
         var plan = SweepPlan.Parse(Spec);
@@ -134,10 +156,12 @@ public sealed class SweepTests
         string all = Path.Combine(dir, "all.csv"), front = Path.Combine(dir, "front.csv"), crashed = Path.Combine(dir, "crashed.csv");
         using (var csv = SweepCsv.OpenForResume(plan, all)) await SweepRunner.RunLocal(plan, csv, 0, 2, 7);
         var expected = File.ReadAllLines(all + ".pareto.csv");
+        var expectedTop = File.ReadAllLines(all + ".top.csv");
 
-        // Uninterrupted front-only run: the same FILE.pareto.csv as the full sweep, and no FILE.
+        // Uninterrupted front-only run: the same FILE.pareto.csv and FILE.top.csv as the full sweep, and no FILE.
         await SweepRunner.RunLocal(plan, SweepFrontFile.OpenForResume(plan, front), 0, 2, 7, frontOnly: true);
         Assert.Equal(expected, File.ReadAllLines(front + ".pareto.csv"));
+        Assert.Equal(expectedTop, File.ReadAllLines(front + ".top.csv"));
         Assert.False(File.Exists(front));
 
         // Crash after the third checkpoint (one worker: one per chunk), then put back the first checkpoint's
@@ -153,6 +177,7 @@ public sealed class SweepTests
         Assert.NotEqual(expected, File.ReadAllLines(crashed + ".pareto.csv"));
         await SweepRunner.RunLocal(plan, resumed, resumed.ResumeFrom, 2, 7, frontOnly: true);
         Assert.Equal(expected, File.ReadAllLines(crashed + ".pareto.csv"));
+        Assert.Equal(expectedTop, File.ReadAllLines(crashed + ".top.csv"));
         Assert.Equal(plan.TotalPoints, SweepFrontFile.OpenForResume(plan, crashed).ResumeFrom);
         Directory.Delete(dir, true);
     }

@@ -143,7 +143,7 @@ public sealed class SweepCoordinator : ReceiveActor, IWithTimers
     /// even when the true front is large.</summary>
     private void Prune()
     {
-        var keep = SweepEvaluator.Pareto(_front).ToHashSet();
+        var keep = SweepEvaluator.Reduce(_front, _plan.Top).ToHashSet();
         _front.RemoveAll(r => !keep.Contains(r.Point));
         _pruneAbove = Math.Max(4096, 2 * _front.Count);
     }

@@ -37,14 +37,15 @@ public sealed class SweepCsv : ISweepSink, IDisposable
                 throw new Model.UserError($"{path} exists and is not a sweep result with the expected header; choose another --out");
             done = lines.Length - 1;
             File.WriteAllText(path, text);
-            // The Pareto front of the rows already written, so a resumed sweep's front covers the whole sweep.
+            // The reduction (front, top rows) of the rows already written, so a resumed sweep's covers the whole sweep.
             var block = new List<SweepRow>();
+            int pruneAbove = 8192;
             for (int i = 1; i < lines.Length; i++)
             {
                 block.Add(ParseRow(lines[i]));
-                if (block.Count >= 8192) block = Front(block);
+                if (block.Count >= pruneAbove) { block = Reduce(block, plan.Top); pruneAbove = Math.Max(8192, 2 * block.Count); }
             }
-            prior = Front(block);
+            prior = Reduce(block, plan.Top);
         }
         var w = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         if (done == 0 && w.BaseStream.Length == 0) { w.Write(Header + "\n"); w.Flush(); }
@@ -53,32 +54,56 @@ public sealed class SweepCsv : ISweepSink, IDisposable
 
     private List<SweepRow> _priorFront = new();
 
-    /// <summary>The Pareto front of <paramref name="rows"/>, one row per point (a point seen twice, e.g. in a
-    /// saved front and again after a resume, counts once), in point order.</summary>
-    internal static List<SweepRow> Front(IEnumerable<SweepRow> rows)
+    /// <summary>The sweep's reduction of <paramref name="rows"/> — Pareto front ∪ the <paramref name="top"/> best rows
+    /// per metric — one row per point (a point seen twice, e.g. in a saved front and again after a resume, counts
+    /// once), in point order.</summary>
+    internal static List<SweepRow> Reduce(IEnumerable<SweepRow> rows, int top)
     {
         var seen = new HashSet<long>();
         var unique = new List<SweepRow>();
         foreach (var r in rows) if (seen.Add(r.Point)) unique.Add(r);
-        var keep = SweepEvaluator.Pareto(unique).ToHashSet();
+        var keep = SweepEvaluator.Reduce(unique, top).ToHashSet();
         return unique.Where(r => keep.Contains(r.Point)).OrderBy(r => r.Point).ToList();
     }
 
-    /// <summary>Writes FILE.pareto.csv atomically (a temporary file moved over it), so a crash leaves the old or the
-    /// new front, never a torn one.</summary>
-    internal static void WriteFront(SweepPlan plan, string paretoPath, IEnumerable<SweepRow> frontInPointOrder)
+    /// <summary>Header of OUT.top.csv: the metric, the rank (1 = best), then a sweep row.</summary>
+    public static string TopHeader => "metric,rank," + Header;
+
+    /// <summary>
+    /// Writes OUT.pareto.csv (the Pareto rows of <paramref name="reduced"/>, point order) and, when the plan keeps top
+    /// rows, OUT.top.csv (per metric column, best first), each atomically (a temporary file moved over it), so a crash
+    /// leaves the old or the new file, never a torn one.
+    /// </summary>
+    internal static void WriteReduction(SweepPlan plan, string outPath, IReadOnlyList<SweepRow> reduced)
     {
-        var tmp = paretoPath + ".tmp";
+        if (plan.Top > 0)
+        {
+            var fields = reduced.Select(r => r.Fields).ToArray();
+            var tops = SweepEvaluator.TopIndices(fields, plan.Top);
+            var lines = new List<string>();
+            for (int m = 0; m < tops.Length; m++)
+                for (int rank = 0; rank < tops[m].Length; rank++)
+                    lines.Add($"{SweepPlan.MetricColumns[m]},{rank + 1},{Line(plan, reduced[tops[m][rank]])}");
+            WriteAtomically(outPath + ".top.csv", TopHeader, lines);
+        }
+        var onFront = SweepEvaluator.Pareto(reduced).ToHashSet();
+        WriteAtomically(outPath + ".pareto.csv", Header, reduced.Where(r => onFront.Contains(r.Point)).Select(r => Line(plan, r)));
+    }
+
+    private static void WriteAtomically(string path, string header, IEnumerable<string> lines)
+    {
+        var tmp = path + ".tmp";
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
         using (var p = new StreamWriter(fs, new UTF8Encoding(false)))
         {
-            p.Write(Header + "\n");
-            foreach (var r in frontInPointOrder) p.Write(Line(plan, r));
+            p.Write(header + "\n");
+            foreach (var l in lines) p.Write(l);
             p.Flush();
             fs.Flush(flushToDisk: true);
         }
-        File.Move(tmp, paretoPath, overwrite: true);
+        File.Move(tmp, path, overwrite: true);
     }
+
 
     /// <summary>Reads a finished (or partial) sweep result: every complete row's point, metric fields (in
     /// <see cref="SweepPlan.MetricColumns"/> order) and mask. A torn last line is ignored.</summary>
@@ -116,7 +141,7 @@ public sealed class SweepCsv : ISweepSink, IDisposable
     public void Finish(IReadOnlyList<SweepRow> front)
     {
         _w.Flush();
-        WriteFront(_plan, _path + ".pareto.csv", Front(_priorFront.Concat(front)));
+        WriteReduction(_plan, _path, Reduce(_priorFront.Concat(front), _plan.Top));
     }
 
     public string Line(SweepRow r) => Line(_plan, r);

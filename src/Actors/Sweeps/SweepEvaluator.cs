@@ -16,26 +16,27 @@ public sealed class SweepEvaluator(SweepPlan plan)
 
     public SweepPlan Plan => plan;
 
-    /// <summary>Every row of points [first, first + count) and the points of their Pareto front.</summary>
+    /// <summary>Every row of points [first, first + count) and the points of their reduction (Pareto front ∪ the
+    /// plan's top rows per metric, <see cref="ReducedIndices"/>).</summary>
     public (SweepRow[] Rows, long[] Pareto) Evaluate(long first, int count)
     {
         var (fields, masks) = Compute(first, count);
         var rows = new SweepRow[fields.Length];
         for (int i = 0; i < rows.Length; i++) rows[i] = new SweepRow(first + i, fields[i], masks[i].ToString());
-        var front = FrontIndices(fields);
+        var front = ReducedIndices(fields, plan.Top);
         var points = new long[front.Length];
         for (int i = 0; i < front.Length; i++) points[i] = first + front[i];
         return (rows, points);
     }
 
     /// <summary>
-    /// Only the Pareto front rows of points [first, first + count) (`--rows front`) and how many points were
-    /// evaluated; masks are formatted for the front rows only.
+    /// Only the reduced rows of points [first, first + count) (`--rows front`: Pareto front ∪ top rows per metric)
+    /// and how many points were evaluated; masks are formatted for those rows only.
     /// </summary>
     public (SweepRow[] Front, int Points) EvaluateFront(long first, int count)
     {
         var (fields, masks) = Compute(first, count);
-        var front = FrontIndices(fields);
+        var front = ReducedIndices(fields, plan.Top);
         var rows = new SweepRow[front.Length];
         for (int i = 0; i < front.Length; i++) rows[i] = new SweepRow(first + front[i], fields[front[i]], masks[front[i]].ToString());
         return (rows, fields.Length);
@@ -88,6 +89,43 @@ public sealed class SweepEvaluator(SweepPlan plan)
         var points = new long[front.Length];
         for (int i = 0; i < front.Length; i++) points[i] = rows[front[i]].Point;
         return points;
+    }
+
+    /// <summary>Which way each of <see cref="SweepPlan.MetricColumns"/> is better: images/s up, the rest down.</summary>
+    public static readonly bool[] Maximize = [false, true, false, false, false];
+
+    /// <summary>
+    /// Indices (ascending) of the rows that survive a chunk's reduction: the Pareto front plus, for each metric column,
+    /// the <paramref name="top"/> best rows (ties: lower index, i.e. lower point). The reduction composes — reducing
+    /// the union of reduced chunks gives the reduction of the whole sweep — so workers send only these rows.
+    /// </summary>
+    public static int[] ReducedIndices(double[][] fields, int top)
+    {
+        var keep = new SortedSet<int>(FrontIndices(fields));
+        foreach (var list in TopIndices(fields, top)) keep.UnionWith(list);
+        return keep.ToArray();
+    }
+
+    /// <summary>Per metric column, the indices of the <paramref name="top"/> best rows, best first.</summary>
+    public static int[][] TopIndices(double[][] fields, int top)
+    {
+        var result = new int[SweepPlan.MetricColumns.Length][];
+        for (int m = 0; m < result.Length; m++)
+        {
+            int col = m; bool max = Maximize[m];
+            result[m] = Enumerable.Range(0, fields.Length)
+                .OrderBy(i => max ? -fields[i][col] : fields[i][col]).ThenBy(i => i)
+                .Take(top).ToArray();
+        }
+        return result;
+    }
+
+    /// <summary>The reduction (<see cref="ReducedIndices"/>) of rows in any order, as point ids; ties by point.</summary>
+    public static long[] Reduce(IReadOnlyList<SweepRow> rows, int top)
+    {
+        var sorted = rows.OrderBy(r => r.Point).ToList();
+        var fields = sorted.Select(r => r.Fields).ToArray();
+        return ReducedIndices(fields, top).Select(i => sorted[i].Point).ToArray();
     }
 
     /// <summary>

@@ -19,6 +19,7 @@ public sealed class SweepFrontFile : ISweepSink
 
     private readonly SweepPlan _plan;
     private readonly List<SweepRow> _prior;
+    private readonly string _outPath;
 
     public string ParetoPath { get; }
     public string ProgressPath { get; }
@@ -29,7 +30,7 @@ public sealed class SweepFrontFile : ISweepSink
 
     private SweepFrontFile(SweepPlan plan, string outPath, long done, List<SweepRow> prior)
     {
-        _plan = plan; _prior = prior;
+        _plan = plan; _prior = prior; _outPath = outPath;
         ParetoPath = outPath + ".pareto.csv"; ProgressPath = outPath + ".progress";
         ResumeFrom = PointsDone = done;
     }
@@ -58,6 +59,21 @@ public sealed class SweepFrontFile : ISweepSink
                 throw new Model.UserError($"{paretoPath} is not a sweep Pareto front (its header differs); delete it and {progressPath}");
             for (int i = 1; i < lines.Length; i++)
                 if (lines[i].Length > 0) prior.Add(SweepCsv.ParseRow(lines[i].TrimEnd('\r')));
+            // The top rows saved beside the front (not all of them are on it).
+            var topPath = outPath + ".top.csv";
+            if (plan.Top > 0 && File.Exists(topPath))
+            {
+                var top = File.ReadAllText(topPath).Split('\n');
+                if (top[0].TrimEnd('\r') != SweepCsv.TopHeader)
+                    throw new Model.UserError($"{topPath} is not a sweep top list (its header differs); delete it and {progressPath}");
+                for (int i = 1; i < top.Length; i++)
+                {
+                    var l = top[i].TrimEnd('\r');
+                    if (l.Length == 0) continue;
+                    int second = l.IndexOf(',', l.IndexOf(',') + 1);
+                    prior.Add(SweepCsv.ParseRow(l[(second + 1)..]));
+                }
+            }
         }
         return new SweepFrontFile(plan, outPath, p.PointsDone, prior);
     }
@@ -77,7 +93,7 @@ public sealed class SweepFrontFile : ISweepSink
 
     private void Save(long pointsDone, IReadOnlyList<SweepRow> front)
     {
-        SweepCsv.WriteFront(_plan, ParetoPath, SweepCsv.Front(_prior.Concat(front)));
+        SweepCsv.WriteReduction(_plan, _outPath, SweepCsv.Reduce(_prior.Concat(front), _plan.Top));
         var tmp = ProgressPath + ".tmp";
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write))
         {

@@ -27,6 +27,8 @@ public sealed record SweepSpecFile
     public int Seed { get; init; } = 1;
     public Dictionary<string, JsonElement> Parameters { get; init; } = new();
     public string[] SitePolicies { get; init; } = ["all"];
+    /// <summary>Best rows kept per metric column (OUT.top.csv); 0 = none.</summary>
+    public int Top { get; init; } = 10;
 }
 
 /// <summary>One (network, arch + parameter values, batch, policy) combination: a block of consecutive points.</summary>
@@ -48,9 +50,12 @@ public sealed class SweepPlan
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
 
-    private SweepPlan(string json, List<SweepConfig> configs)
+    /// <summary>Rows kept per metric in the sweep's top list (spec field "top", default 10).</summary>
+    public int Top { get; }
+
+    private SweepPlan(string json, List<SweepConfig> configs, int top)
     {
-        SpecJson = json; Configs = configs;
+        SpecJson = json; Configs = configs; Top = top;
         TotalPoints = configs.Count == 0 ? 0 : configs[^1].FirstPoint + configs[^1].Points;
     }
 
@@ -91,7 +96,8 @@ public sealed class SweepPlan
                 }
             }
         }
-        return new SweepPlan(json, configs);
+        if (spec.Top is < 0 or > 1000) throw new UserError($"sweep spec: top must be 0..1000, got {spec.Top}");
+        return new SweepPlan(json, configs, spec.Top);
     }
 
     /// <summary>
@@ -104,6 +110,7 @@ public sealed class SweepPlan
     private string ComputeFingerprint()
     {
         var sb = new System.Text.StringBuilder();
+        sb.Append("top ").Append(Top).Append('\n');
         foreach (var c in Configs)
             sb.Append(c.Network).Append('\u001f').Append(c.Arch).Append('\u001f').Append(c.ParameterText).Append('\u001f')
               .Append(c.Batch).Append('\u001f').Append(c.Policy).Append('\u001f').Append(c.FirstPoint).Append('\u001f')

@@ -19,7 +19,7 @@ public static class SweepCommand
     public static Command Create()
     {
         var spec = new Argument<string>("SPEC") { Description = "Sweep spec JSON (networks, archs, parameters, batchSizes, sitePolicies)." };
-        var output = new Option<string>("--out") { Description = "CSV file for the rows; the front goes to OUT.pareto.csv.", Required = true };
+        var output = new Option<string>("--out") { Description = "Rows CSV; also OUT.pareto.csv and OUT.top.csv.", Required = true };
         var rows = new Option<string>("--rows")
         {
             Description = "all: every row to OUT; front: only OUT.pareto.csv (no OUT).",
@@ -63,10 +63,13 @@ public static class SweepCommand
             }
             else SweepRunner.RunLocal(plan, sink, resume, w, chunkPoints, frontOnly: frontOnly).Wait();
             Cli.Out.WriteLine(frontOnly
-                ? $"sweep: {plan.TotalPoints} points, Pareto front in {outPath}.pareto.csv ({outPath} not written: --rows front)"
-                : $"sweep: {plan.TotalPoints} points in {outPath}, Pareto front in {outPath}.pareto.csv");
+                ? $"sweep: {plan.TotalPoints} points, Pareto front in {outPath}.pareto.csv{TopNote(plan, outPath)} ({outPath} not written: --rows front)"
+                : $"sweep: {plan.TotalPoints} points in {outPath}, Pareto front in {outPath}.pareto.csv{TopNote(plan, outPath)}");
             return Cli.ExitOk;
         });
         return cmd;
     }
+
+    private static string TopNote(SweepPlan plan, string outPath) =>
+        plan.Top > 0 ? $", best {plan.Top} per metric in {outPath}.top.csv" : "";
 }
