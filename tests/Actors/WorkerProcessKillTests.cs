@@ -38,7 +38,8 @@ public sealed class WorkerProcessKillTests
         StudyTopology.StartStudyHostSingleton(coord, store, 128);
         var client = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["client"] });
         ActorSystem? healthy = null;
-        var worker = Process.Start(new ProcessStartInfo("dotnet")
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
+        var worker = Process.Start(new ProcessStartInfo(dotnet)
         {
             ArgumentList = { Path.Combine(AppContext.BaseDirectory, "deeptrain.dll"), "node", "--role", "worker", "--seed", seed,
                              "--workers", "0", "--oracle-slots", "3", "--allow-oracle", "/bin/sh" },
