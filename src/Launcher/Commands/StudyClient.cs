@@ -41,9 +41,11 @@ public static class StudyClient
         submit = submit with { StudyId = target.StudyId ?? DefaultId(submit) };
 
         bool clustered = target.ClusterSeed is not null;
+        // Akka's own logger writes to stdout; this command reports its errors itself and keeps stdout for results/--json.
+        const string Quiet = "akka.loglevel = OFF\nakka.stdout-loglevel = OFF";
         var options = clustered
-            ? new NodeOptions { Host = target.Host, Seeds = [ClusterHost.NormalizeSeed(target.ClusterSeed!)], Roles = [ClusterStudyClient.ClientRole] }.WithEnvironment()
-            : new NodeOptions { Clustered = false, SystemName = "optimize" };
+            ? new NodeOptions { Host = target.Host, Seeds = [ClusterHost.NormalizeSeed(target.ClusterSeed!)], Roles = [ClusterStudyClient.ClientRole], ExtraHocon = Quiet }.WithEnvironment()
+            : new NodeOptions { Clustered = false, SystemName = "optimize", ExtraHocon = Quiet };
         // One process: the store lives in memory, seeded from the log being resumed; the log is the durable record.
         using var store = clustered ? null : new StudyStore(":memory:");
         var (proposalsFrom, observationsFrom) = resumed is null || store is null ? (0, 0) : Seed(store, submit.StudyId, resumed);
