@@ -153,13 +153,27 @@ public class AcquisitionMessageBenchmarks
         _chunk = new CandidateChunk("s", 1, 7, 0, Chunk, cands, cands.Select(c => (double)ulong.PopCount(c)).ToArray());
         _reply = new ScoredCandidates("s", 1, 7, Enumerable.Range(0, 512).ToArray(), Enumerable.Range(0, 512).Select(i => 1.0 / (i + 1)).ToArray(), "w", 0.01);
         var gp = SearchData.Gp(Observations);
+        var td = gp.Training();
+        _training = new GpTraining("s", 1, (int)td.Kernel, td.SiteCount, td.CountFeature, td.Theta, td.X, td.Y, 0, 88,
+            double.PositiveInfinity, 2, 0, new ulong[Observations], 512);
         var d = gp.Snapshot().Export();
         _snapshot = new Actors.Contracts.GpSnapshot("s", 1, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count, d.Alpha,
             d.LinvPacked, d.Mean, d.Std, 0, 88, double.PositiveInfinity, 2, 0, new ulong[Observations], 512);
     }
 
+    private GpTraining _training = null!;
+
     [GlobalCleanup]
     public void Cleanup() => _system.Terminate().Wait(TimeSpan.FromSeconds(10));
+
+    /// <summary>The O(n) alternative to <see cref="Snapshot"/> for large n: ship the training data, refactor on the worker.</summary>
+    [Benchmark]
+    public object Training()
+    {
+        var t = (GpTraining)_ser.FromBinary(_ser.ToBinary(_training), "gd");
+        return Model.Search.Surrogates.GaussianProcess.FromTraining(new Model.Search.Surrogates.GpTrainingData(
+            (Model.Search.Surrogates.KernelKind)t.Kernel, t.SiteCount, t.CountFeature, t.Theta, t.X, t.Y)).Snapshot();
+    }
 
     /// <summary>One chunk out and its shortlist back (both directions' serializer work).</summary>
     [Benchmark]

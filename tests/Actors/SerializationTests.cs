@@ -23,6 +23,7 @@ public sealed class SerializationTests : IDisposable
         new ProposalResult("s", 9, "0011", 91.5, null, "w3", 2, 12.5),
         new GpSnapshot("s", 2, 0, 4, false, [0.1, -2.0, 0.3], [0b0101UL, 0b1010UL], 2, [0.5, -0.5], [1.0, 0.2, 0.9], 90.0, 1.5,
             0, 89.5, 3.0, 2.0, 77UL, [123UL, 456UL], 64),
+        new GpTraining("s", 3, 0, 4, false, [0.1, -2.0, 0.3], [0b0101UL, 0b1010UL], [90.5, 91.0], 0, 89.5, 3.0, 2.0, 77UL, [123UL], 64),
         new RequestCandidateChunk("w", 2),
         new CandidateChunk("s", 2, 9, 4096, 2, [0b0110UL, 0b0011UL], [2.0, 2.0]),
         new ScoredCandidates("s", 2, 9, [4097], [0.75], "w", 0.01),

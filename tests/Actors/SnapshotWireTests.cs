@@ -77,5 +77,19 @@ public sealed class SnapshotWireTests() : TestKit(ClusterHost.BuildConfig(new No
         worker.ExpectMsg<Contracts.CandidateChunk>();  // then as many chunks as the worker asked for
         worker.ExpectMsg<Contracts.CandidateChunk>();
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+
+        // With the GP's training data at hand, a large snapshot is replaced by the O(n) data, not scored locally.
+        var gp = new GaussianProcess(53);
+        var rng = new Random(5);
+        for (int i = 0; i < 50; i++) gp.Add([(ulong)rng.NextInt64() & ((1UL << 53) - 1)], 80 + rng.NextDouble());
+        var withData = r with { Snapshot = gp.Snapshot(), Training = gp.Training() };
+        var ship = new AcquisitionDispatch("s", 128, TimeSpan.FromMinutes(1), maxSnapshotBytes: 1, shipTrainingAboveBytes: 1);
+        ship.Request(worker.Ref, 1);
+        var shipped = new TaskCompletionSource<RoundScores>();
+        ship.Begin(new ScoreRound(withData, shipped));
+        Assert.False(shipped.Task.IsCompleted);
+        var t = worker.ExpectMsg<Contracts.GpTraining>();
+        Assert.Equal(50, t.Y.Length);
+        worker.ExpectMsg<Contracts.CandidateChunk>();
     }
 }

@@ -122,3 +122,35 @@ public class CandidateScoringTests
         }
     }
 }
+
+public class GpTrainingDataTests
+{
+    [Theory]
+    [InlineData(KernelKind.ExpHamming, 53, 300, true)]
+    [InlineData(KernelKind.ArdHamming, 70, 120, true)]
+    [InlineData(KernelKind.ExpHamming, 300, 40, true)]   // five words per mask
+    [InlineData(KernelKind.ExpHamming, 20, 1, false)]    // one observation: never fitted
+    public void ARebuiltProcessPredictsBitIdentically(KernelKind kernel, int sites, int n, bool fit)
+    {
+        var rng = new Random(sites + n);
+        var gp = new GaussianProcess(sites, new GpOptions { Kernel = kernel, CountFeature = sites == 53 });
+        int words = SiteMask.WordsFor(sites);
+        for (int i = 0; i < n; i++)
+        {
+            var m = SiteMask.FromIndices(sites, Enumerable.Range(0, sites).Where(_ => rng.NextDouble() < 0.6));
+            gp.Add(m.Words, 85 + 0.1 * m.Count + rng.NextDouble());
+        }
+        if (fit) gp.Fit(3);
+        var rebuilt = GaussianProcess.FromTraining(gp.Training());
+        Assert.Equal(gp.Jitter, rebuilt.Jitter);
+        var cands = new ulong[97 * words];
+        for (int i = 0; i < cands.Length; i++) cands[i] = (ulong)rng.NextInt64();
+        for (int i = 0; i < 97; i++) if (sites % 64 != 0) cands[i * words + words - 1] &= (1UL << (sites % 64)) - 1;
+        var (m1, v1, m2, v2) = (new double[97], new double[97], new double[97], new double[97]);
+        gp.Snapshot().Predict(cands, words, 97, m1, v1);
+        rebuilt.Snapshot().Predict(cands, words, 97, m2, v2);
+        Assert.Equal(m1, m2);
+        Assert.Equal(v1, v2);
+        Assert.Throws<ArgumentException>(() => GaussianProcess.FromTraining(gp.Training() with { Y = [] }));
+    }
+}

@@ -82,6 +82,29 @@ public sealed record GpSnapshot(
     [property: Key(17)] ulong[] Observed,
     [property: Key(18)] int K) : IClusterMessage;
 
+/// <summary>
+/// The same round as <see cref="GpSnapshot"/> in O(n) bytes: the GP's kernel, θ, training masks and values, from
+/// which the worker refactors the process itself (n³/3 multiply-adds, bit-identical on the same hardware). Sent instead
+/// of the snapshot when the snapshot (n²/2 doubles) would be large: the coordinator's egress then stays O(n) per worker.
+/// </summary>
+[MessagePackObject]
+public sealed record GpTraining(
+    [property: Key(0)] string StudyId,
+    [property: Key(1)] long Version,
+    [property: Key(2)] int Kernel,
+    [property: Key(3)] int SiteCount,
+    [property: Key(4)] bool CountFeature,
+    [property: Key(5)] double[] Theta,
+    [property: Key(6)] ulong[] X,
+    [property: Key(7)] double[] Y,
+    [property: Key(8)] int Acquisition,
+    [property: Key(9)] double Threshold,
+    [property: Key(10)] double FBest,
+    [property: Key(11)] double Kappa,
+    [property: Key(12)] ulong ThompsonSeed,
+    [property: Key(13)] ulong[] Observed,
+    [property: Key(14)] int K) : IClusterMessage;
+
 /// <summary>An acquisition worker asks for up to <paramref name="Slots"/> candidate chunks (work is pulled).</summary>
 [MessagePackObject]
 public sealed record RequestCandidateChunk([property: Key(0)] string WorkerId, [property: Key(1)] int Slots = 1) : IClusterMessage;

@@ -59,16 +59,20 @@ public sealed class ActorScorer(int chunkCandidates = 4096) : ICandidateScorer
 /// round's GP snapshot to each worker before its first chunk, hands out chunks to workers that asked (pull, at most
 /// the slots they stated), re-issues chunks held by a lost worker or past their deadline, ignores late duplicates and
 /// malformed replies, and completes the round when every chunk has a shortlist — or hands the rest back for local
-/// scoring when no acquisition worker is left. A snapshot larger than <c>maxSnapshotBytes</c> (keep it below
-/// Akka.Remote's maximum-frame-size in cluster.hocon) is not shipped: that round is scored on the coordinator.
+/// scoring when no acquisition worker is left. A snapshot above <c>shipTrainingAboveBytes</c> is replaced by the GP's
+/// O(n) training data (workers refactor it); without training data, one larger than <c>maxSnapshotBytes</c> (keep it
+/// below Akka.Remote's maximum-frame-size in cluster.hocon) is not shipped and that round is scored on the coordinator.
 /// </summary>
-public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, TimeSpan reissueAfter, long maxSnapshotBytes = 30_000_000)
+public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, TimeSpan reissueAfter, long maxSnapshotBytes = 30_000_000,
+    long shipTrainingAboveBytes = 1_000_000)
 {
     /// <summary>Chunks each known worker wants in hand at once (it stated this when it asked).</summary>
     private readonly Dictionary<IActorRef, int> _slots = new();
     private ScoreRound? _round;
     private long _version;
-    private Contracts.GpSnapshot? _snapshot;
+    /// <summary>The round's model as published: a <see cref="Contracts.GpSnapshot"/> or, for large n, a
+    /// <see cref="GpTraining"/> the worker refactors.</summary>
+    private IClusterMessage? _snapshot;
     private List<(int First, int Count)> _chunks = [];
     private readonly Queue<int> _pending = new();
     private readonly Dictionary<int, (IActorRef Worker, DateTime Deadline)> _held = new();
@@ -85,12 +89,23 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         _chunks = CandidateScoring.Chunks(round.Count, chunkCandidates).ToList();
         _pending.Clear(); _held.Clear(); _done.Clear(); _hasSnapshot.Clear();
         for (int i = 0; i < _chunks.Count; i++) _pending.Enqueue(i);
-        if (_slots.Count == 0 || _chunks.Count == 0 || SnapshotBytes(round) > maxSnapshotBytes) { Complete(); return; }
-        var d = round.Snapshot.Export();
+        long bytes = SnapshotBytes(round);
+        bool ship = round.Training is not null && bytes > shipTrainingAboveBytes;
+        if (_slots.Count == 0 || _chunks.Count == 0 || (!ship && bytes > maxSnapshotBytes)) { Complete(); return; }
         var c = round.Context;
-        _snapshot = new Contracts.GpSnapshot(studyId, _version, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count,
-            d.Alpha, d.LinvPacked, d.Mean, d.Std, (int)c.Kind, c.Threshold, c.FBest, c.Kappa, c.ThompsonSeed,
-            round.Observed.ToArray(), round.K);
+        if (ship)
+        {
+            var t = round.Training!;
+            _snapshot = new GpTraining(studyId, _version, (int)t.Kernel, t.SiteCount, t.CountFeature, t.Theta, t.X, t.Y,
+                (int)c.Kind, c.Threshold, c.FBest, c.Kappa, c.ThompsonSeed, round.Observed.ToArray(), round.K);
+        }
+        else
+        {
+            var d = round.Snapshot.Export();
+            _snapshot = new Contracts.GpSnapshot(studyId, _version, (int)d.Kernel, d.SiteCount, d.CountFeature, d.Theta, d.X, d.Count,
+                d.Alpha, d.LinvPacked, d.Mean, d.Std, (int)c.Kind, c.Threshold, c.FBest, c.Kappa, c.ThompsonSeed,
+                round.Observed.ToArray(), round.K);
+        }
         Dispatch();
     }
 

@@ -70,6 +70,9 @@ public sealed record StudySpec(string StudyId, int Sites, int Budget, int BatchS
     /// <summary>GP snapshots larger than this are not shipped (the round is scored on the coordinator); must stay below
     /// akka.remote.dot-netty.tcp.maximum-frame-size (32 MiB in cluster.hocon).</summary>
     public long MaxSnapshotBytes { get; init; } = 30_000_000;
+    /// <summary>Above this snapshot size the GP's O(n) training data is shipped instead and workers refactor it
+    /// (docs/SCALING.md: the snapshot broadcast is what would saturate the coordinator first).</summary>
+    public long ShipTrainingAboveBytes { get; init; } = 1_000_000;
     /// <summary>After resuming with unanswered proposals, wait this long (workers re-ask every second, announcing the
     /// calls they run and re-sending unacknowledged results) before handing any out: no oracle call is repeated.</summary>
     public TimeSpan ResumeGrace { get; init; } = TimeSpan.FromSeconds(2.5);

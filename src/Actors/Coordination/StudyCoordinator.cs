@@ -50,7 +50,8 @@ public sealed class StudyCoordinator : ReceiveActor, IWithTimers
     public StudyCoordinator(StudySpec spec, StudyStore store, IProposalEngine engine, ActorScorer? scorer = null, bool notifyParent = false)
     {
         _spec = spec; _store = store; _engine = engine; _scorer = scorer; _notifyParent = notifyParent;
-        _acquisition = new AcquisitionDispatch(spec.StudyId, spec.ChunkCandidates, spec.ChunkReissueAfter, spec.MaxSnapshotBytes);
+        _acquisition = new AcquisitionDispatch(spec.StudyId, spec.ChunkCandidates, spec.ChunkReissueAfter, spec.MaxSnapshotBytes,
+            spec.ShipTrainingAboveBytes);
         Receive<RequestEvaluation>(OnRequest);
         Receive<ProposalResult>(OnResult);
         Receive<Proposed>(OnProposed);

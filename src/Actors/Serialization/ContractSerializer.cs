@@ -25,6 +25,7 @@ public sealed class ContractSerializer : SerializerWithStringManifest
         ["pr"] = typeof(ProposalResult),
         ["ra"] = typeof(ResultAcknowledged),
         ["gs"] = typeof(GpSnapshot),
+        ["gd"] = typeof(GpTraining),
         ["rc"] = typeof(RequestCandidateChunk),
         ["cc"] = typeof(CandidateChunk),
         ["sc"] = typeof(ScoredCandidates),

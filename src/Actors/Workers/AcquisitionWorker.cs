@@ -10,7 +10,8 @@ namespace DeepTrain.Actors.Workers;
 
 /// <summary>
 /// Pulls candidate chunks from the study coordinator and scores them against the round's GP snapshot (received
-/// before the first chunk of each round, rebuilt with <see cref="Model.Search.Surrogates.GpSnapshot.Import"/>),
+/// before the first chunk of each round, rebuilt with <see cref="Model.Search.Surrogates.GpSnapshot.Import"/>, or for
+/// large n refactored from the GP's training data with <see cref="GaussianProcess.FromTraining"/>),
 /// returning only the chunk's shortlist (<see cref="CandidateScoring.ChunkShortlist"/>, at most K entries). It states
 /// <c>slots</c> once (default 2: one being scored, one on the way; each reply frees one) and re-states it every second
 /// when idle, which also finds a coordinator that restarted or moved. A chunk of an unknown round is answered with an error and
@@ -38,6 +39,7 @@ public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
         _coordinator = coordinator; _slots = Math.Max(1, slots);
         _id = $"{((ExtendedActorSystem)Context.System).Provider.DefaultAddress}/{Self.Path.Name}";
         Receive<Contracts.GpSnapshot>(OnSnapshot);
+        Receive<GpTraining>(OnTraining);
         Receive<CandidateChunk>(OnChunk);
         Receive<NoWorkNow>(_ => { });
         Receive<Tick>(_ => { if (DateTime.UtcNow - _lastWork > TimeSpan.FromSeconds(1)) Ask(); });
@@ -67,6 +69,23 @@ public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
         {
             _log.Warning("acquisition worker: malformed GP snapshot for study {0} dropped: {1}", s.StudyId, e.Message);
             _rounds.Remove(s.StudyId);
+        }
+    }
+
+    /// <summary>Large n: the coordinator sent the GP's training data; refactor it here (same result, O(n) bytes).</summary>
+    private void OnTraining(GpTraining t)
+    {
+        try
+        {
+            var gp = GaussianProcess.FromTraining(new GpTrainingData((KernelKind)t.Kernel, t.SiteCount, t.CountFeature, t.Theta, t.X, t.Y));
+            if (!Enum.IsDefined((AcquisitionKind)t.Acquisition) || t.K < 1) throw new ArgumentException("bad acquisition kind or K");
+            var ctx = new AcquisitionContext((AcquisitionKind)t.Acquisition, t.Threshold, t.FBest, t.Kappa, t.ThompsonSeed);
+            _rounds[t.StudyId] = new Round(t.Version, gp.Snapshot(), ctx, t.Observed.ToHashSet(), t.K);
+        }
+        catch (Exception e) when (e is ArgumentException or ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidOperationException)
+        {
+            _log.Warning("acquisition worker: malformed GP training data for study {0} dropped: {1}", t.StudyId, e.Message);
+            _rounds.Remove(t.StudyId);
         }
     }
 

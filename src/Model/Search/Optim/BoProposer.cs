@@ -68,7 +68,8 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
         int n = CandidateGenerator.Generate(state, buf, cap, ref rng);
         var f = new double[n];
         state.Objective.Evaluate(buf, n, f);
-        var scored = Scorer.Shortlist(new ScoringRound(snap, ctx, buf, f, n, words, Options.Shortlist, state.ObservedHashes), ct);
+        var scored = Scorer.Shortlist(new ScoringRound(snap, ctx, buf, f, n, words, Options.Shortlist, state.ObservedHashes)
+            { Training = Scorer is LocalScorer ? null : gp.Training() }, ct);
         ct.ThrowIfCancellationRequested();
         var shortlist = scored.Select(e => (Mask: buf.AsSpan(e.Index * words, words).ToArray(), e.F, e.Score)).ToList();
         // Local search from the best few, results join the shortlist.

@@ -13,7 +13,12 @@ public readonly record struct ShortlistEntry(int Index, double F, double Score);
 /// and the shortlist size <see cref="K"/>.
 /// </summary>
 public sealed record ScoringRound(GpSnapshot Snapshot, AcquisitionContext Context, ulong[] Masks, double[] F, int Count,
-                                  int Words, int K, IReadOnlySet<ulong> Observed);
+                                  int Words, int K, IReadOnlySet<ulong> Observed)
+{
+    /// <summary>The process behind <see cref="Snapshot"/> as O(n) data (null: not available); a distributed scorer
+    /// may ship this and let workers refactor instead of shipping the O(n²) snapshot.</summary>
+    public GpTrainingData? Training { get; init; }
+}
 
 /// <summary>
 /// Step (3) of a BO round: score every candidate and keep the shortlist — the top <see cref="ScoringRound.K"/>

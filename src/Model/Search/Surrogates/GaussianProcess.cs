@@ -2,6 +2,9 @@ using System.Numerics;
 
 namespace DeepTrain.Model.Search.Surrogates;
 
+/// <summary>What rebuilds a <see cref="GaussianProcess"/> elsewhere: kernel, θ, packed training masks, raw values.</summary>
+public sealed record GpTrainingData(KernelKind Kernel, int SiteCount, bool CountFeature, double[] Theta, ulong[] X, double[] Y);
+
 /// <summary>Options of the accuracy surrogate.</summary>
 public sealed record GpOptions
 {
@@ -77,7 +80,7 @@ public sealed class GaussianProcess
 
     private void Grow(int n)
     {
-        if (_y.Length >= n) return;
+        if (_y.Length >= n && _x.Length >= n * Words) return; // the initial mask buffer holds 16 masks of ≤ 4 words
         int cap = Math.Max(n, _y.Length * 2);
         Array.Resize(ref _x, cap * Words);
         Array.Resize(ref _y, cap);
@@ -251,6 +254,32 @@ public sealed class GaussianProcess
         _factored = 0; _jitter = 0;
         Refactor();
         return best;
+    }
+
+    /// <summary>The observations, θ and kernel: O(n) numbers from which <see cref="FromTraining"/> rebuilds this
+    /// process's factor (what a cluster ships instead of an O(n²) snapshot when n is large).</summary>
+    public GpTrainingData Training() => new(Kernel.Kind, Kernel.SiteCount, Kernel.CountFeature, (double[])_theta.Clone(),
+        _x.AsSpan(0, Count * Words).ToArray(), _y.AsSpan(0, Count).ToArray());
+
+    /// <summary>
+    /// Rebuilds a process from <see cref="Training"/>: factors all rows from scratch with θ and no jitter — the same
+    /// computation <see cref="Fit"/> ends with (and the same jitter sequence as row-by-row <see cref="Add"/>s), so
+    /// its snapshot predicts bit-identically on the same hardware. Costs n³/3 multiply-adds.
+    /// </summary>
+    public static GaussianProcess FromTraining(GpTrainingData d)
+    {
+        var gp = new GaussianProcess(d.SiteCount, new GpOptions { Kernel = d.Kernel, CountFeature = d.CountFeature });
+        int n = d.Y.Length;
+        if (d.Theta.Length != gp.Kernel.ParameterCount || d.X.Length != n * gp.Words || d.Y.Any(y => !double.IsFinite(y)))
+            throw new ArgumentException("GP training data has inconsistent sizes or non-finite values");
+        gp.Grow(n);
+        d.X.CopyTo(gp._x, 0);
+        d.Y.CopyTo(gp._y, 0);
+        gp.Count = n;
+        gp._theta = (double[])d.Theta.Clone();
+        gp._factored = 0; gp._jitter = 0;
+        gp.Refactor();
+        return gp;
     }
 
     /// <summary>Immutable predictor over the current observations and hyperparameters.</summary>
