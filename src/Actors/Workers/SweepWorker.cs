@@ -7,7 +7,8 @@ namespace DeepTrain.Actors.Workers;
 
 /// <summary>
 /// Pulls sweep chunks, evaluates them in vectorized batches and replies with the rows and the chunk's local Pareto
-/// front (only the front's rows for a front-only chunk). One chunk at a time per worker actor (start one per core). The sweep spec travels with the chunk and is
+/// front (only the front's rows for a front-only chunk). One chunk evaluated at a time per worker actor (start one per
+/// core), the next one already requested. The sweep spec travels with the chunk and is
 /// parsed once per sweep; it is model input only, never executed.
 /// </summary>
 public sealed class SweepWorker : ReceiveActor, IWithTimers
@@ -36,6 +37,9 @@ public sealed class SweepWorker : ReceiveActor, IWithTimers
 
     private void Evaluate(SweepChunk c)
     {
+        // Ask for the next chunk before evaluating this one: it travels while we compute (at most two in hand), so the
+        // pull round trip (~0.3–0.4 ms on loopback) is hidden instead of added to every chunk.
+        _coordinator.Tell(new RequestSweepChunk(_id));
         try
         {
             if (_current?.SweepId != c.SweepId) _current = (c.SweepId, new SweepEvaluator(SweepPlan.Parse(c.SpecJson)));
@@ -55,6 +59,5 @@ public sealed class SweepWorker : ReceiveActor, IWithTimers
             // A bad chunk must not take the worker down; the coordinator re-issues it after its timeout.
             _log.Error(e, "sweep chunk {0} failed", c.ChunkId);
         }
-        _coordinator.Tell(new RequestSweepChunk(_id));
     }
 }
