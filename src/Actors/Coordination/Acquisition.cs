@@ -76,6 +76,8 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
     private List<(int First, int Count)> _chunks = [];
     private readonly Queue<int> _pending = new();
     private readonly Dictionary<int, (IActorRef Worker, DateTime Deadline)> _held = new();
+    /// <summary>Chunks each worker holds (kept with <see cref="_held"/>: dispatch is per result, so no scan of it).</summary>
+    private readonly Dictionary<IActorRef, int> _heldBy = new();
     private readonly Dictionary<int, IReadOnlyList<ShortlistEntry>> _done = new();
     private readonly HashSet<IActorRef> _hasSnapshot = new();
 
@@ -87,7 +89,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         var round = r.Round;
         _round = r; _version++;
         _chunks = CandidateScoring.Chunks(round.Count, chunkCandidates).ToList();
-        _pending.Clear(); _held.Clear(); _done.Clear(); _hasSnapshot.Clear();
+        _pending.Clear(); ClearHeld(); _done.Clear(); _hasSnapshot.Clear();
         for (int i = 0; i < _chunks.Count; i++) _pending.Enqueue(i);
         long bytes = SnapshotBytes(round);
         bool ship = round.Training is not null && bytes > shipTrainingAboveBytes;
@@ -130,7 +132,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         if (_round is null || s.Version != _version || s.ChunkId < 0 || s.ChunkId >= _chunks.Count) return; // stale
         int idx = (int)s.ChunkId;
         if (_done.ContainsKey(idx)) return; // late duplicate
-        if (_held.TryGetValue(idx, out var h) && h.Worker.Equals(worker)) _held.Remove(idx);
+        if (_held.TryGetValue(idx, out var h) && h.Worker.Equals(worker)) Release(idx);
         var entries = Validate(s, idx);
         if (entries is null)
         {
@@ -162,11 +164,11 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
 
     public void Lost(IActorRef worker)
     {
-        if (!_slots.Remove(worker) && !_held.Values.Any(h => h.Worker.Equals(worker))) return;
+        if (!_slots.Remove(worker) && !_heldBy.ContainsKey(worker)) return;
         _hasSnapshot.Remove(worker);
         foreach (var idx in _held.Where(kv => kv.Value.Worker.Equals(worker)).Select(kv => kv.Key).ToList())
         {
-            _held.Remove(idx); _pending.Enqueue(idx);
+            Release(idx); _pending.Enqueue(idx);
         }
         if (_round is not null && _slots.Count == 0) Complete();
         else Dispatch();
@@ -184,7 +186,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         if (_round is null) return;
         foreach (var (w, slots) in _slots)
         {
-            int free = slots - _held.Values.Count(h => h.Worker.Equals(w));
+            int free = slots - _heldBy.GetValueOrDefault(w);
             for (; free > 0 && _pending.Count > 0; free--)
             {
                 int idx = _pending.Dequeue();
@@ -195,9 +197,18 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
                 w.Tell(new CandidateChunk(studyId, _version, idx, first, count,
                     r.Masks.AsSpan(first * r.Words, count * r.Words).ToArray(), r.F.AsSpan(first, count).ToArray()));
                 _held[idx] = (w, DateTime.UtcNow + reissueAfter);
+                _heldBy[w] = _heldBy.GetValueOrDefault(w) + 1;
             }
         }
     }
+
+    private void Release(int idx)
+    {
+        if (!_held.Remove(idx, out var h)) return;
+        if (--_heldBy[h.Worker] == 0) _heldBy.Remove(h.Worker);
+    }
+
+    private void ClearHeld() { _held.Clear(); _heldBy.Clear(); }
 
     private void Complete()
     {
@@ -205,7 +216,7 @@ public sealed class AcquisitionDispatch(string studyId, int chunkCandidates, Tim
         _round = null;
         var unscored = Enumerable.Range(0, _chunks.Count).Where(i => !_done.ContainsKey(i)).Select(i => _chunks[i]).ToList();
         r.Done.TrySetResult(new RoundScores(_done.Values.ToList(), unscored, _done.Count));
-        _pending.Clear(); _held.Clear(); _done.Clear();
+        _pending.Clear(); ClearHeld(); _done.Clear();
     }
 
     /// <summary>The coordinator stops: the engine's waiting task gets the chunks back to score locally.</summary>

@@ -55,37 +55,33 @@ public sealed class AcquisitionWorker : ReceiveActor, IWithTimers
 
     private void Ask() => _coordinator.Tell(new RequestCandidateChunk(_id, _slots));
 
-    private void OnSnapshot(Contracts.GpSnapshot s)
-    {
-        try
-        {
-            var snap = Model.Search.Surrogates.GpSnapshot.Import(new GpSnapshotData((KernelKind)s.Kernel, s.SiteCount, s.CountFeature,
-                s.Theta, s.X, s.Count, s.Alpha, s.LinvPacked, s.Mean, s.Std));
-            if (!Enum.IsDefined((AcquisitionKind)s.Acquisition) || s.K < 1) throw new ArgumentException("bad acquisition kind or K");
-            var ctx = new AcquisitionContext((AcquisitionKind)s.Acquisition, s.Threshold, s.FBest, s.Kappa, s.ThompsonSeed);
-            _rounds[s.StudyId] = new Round(s.Version, snap, ctx, s.Observed.ToHashSet(), s.K);
-        }
-        catch (Exception e) when (e is ArgumentException or ArgumentOutOfRangeException or IndexOutOfRangeException)
-        {
-            _log.Warning("acquisition worker: malformed GP snapshot for study {0} dropped: {1}", s.StudyId, e.Message);
-            _rounds.Remove(s.StudyId);
-        }
-    }
+    private void OnSnapshot(Contracts.GpSnapshot s) =>
+        Install(s.StudyId, s.Version, "GP snapshot", () => Model.Search.Surrogates.GpSnapshot.Import(new GpSnapshotData(
+                (KernelKind)s.Kernel, s.SiteCount, s.CountFeature, s.Theta, s.X, s.Count, s.Alpha, s.LinvPacked, s.Mean, s.Std)),
+            s.Acquisition, s.Threshold, s.FBest, s.Kappa, s.ThompsonSeed, s.Observed, s.K);
 
     /// <summary>Large n: the coordinator sent the GP's training data; refactor it here (same result, O(n) bytes).</summary>
-    private void OnTraining(GpTraining t)
+    private void OnTraining(GpTraining t) =>
+        Install(t.StudyId, t.Version, "GP training data", () => GaussianProcess.FromTraining(new GpTrainingData(
+                (KernelKind)t.Kernel, t.SiteCount, t.CountFeature, t.Theta, t.X, t.Y)).Snapshot(),
+            t.Acquisition, t.Threshold, t.FBest, t.Kappa, t.ThompsonSeed, t.Observed, t.K);
+
+    /// <summary>Makes the round's predictor and context current for the study; malformed data is logged and dropped
+    /// (the study's chunks are then answered with an error and re-issued).</summary>
+    private void Install(string study, long version, string what, Func<Model.Search.Surrogates.GpSnapshot> predictor,
+        int acquisition, double threshold, double fBest, double kappa, ulong thompsonSeed, ulong[] observed, int k)
     {
         try
         {
-            var gp = GaussianProcess.FromTraining(new GpTrainingData((KernelKind)t.Kernel, t.SiteCount, t.CountFeature, t.Theta, t.X, t.Y));
-            if (!Enum.IsDefined((AcquisitionKind)t.Acquisition) || t.K < 1) throw new ArgumentException("bad acquisition kind or K");
-            var ctx = new AcquisitionContext((AcquisitionKind)t.Acquisition, t.Threshold, t.FBest, t.Kappa, t.ThompsonSeed);
-            _rounds[t.StudyId] = new Round(t.Version, gp.Snapshot(), ctx, t.Observed.ToHashSet(), t.K);
+            var snap = predictor();
+            if (!Enum.IsDefined((AcquisitionKind)acquisition) || k < 1) throw new ArgumentException("bad acquisition kind or K");
+            var ctx = new AcquisitionContext((AcquisitionKind)acquisition, threshold, fBest, kappa, thompsonSeed);
+            _rounds[study] = new Round(version, snap, ctx, observed.ToHashSet(), k);
         }
         catch (Exception e) when (e is ArgumentException or ArgumentOutOfRangeException or IndexOutOfRangeException or InvalidOperationException)
         {
-            _log.Warning("acquisition worker: malformed GP training data for study {0} dropped: {1}", t.StudyId, e.Message);
-            _rounds.Remove(t.StudyId);
+            _log.Warning("acquisition worker: malformed {0} for study {1} dropped: {2}", what, study, e.Message);
+            _rounds.Remove(study);
         }
     }
 
