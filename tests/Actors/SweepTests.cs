@@ -57,6 +57,14 @@ public sealed class SweepTests
         Assert.Equal(Enumerable.Range(0, (int)plan.TotalPoints).Select(i => (long)i), single.Rows.Select(r => r.Point));
         Assert.NotEmpty(single.Front);
 
+        var sink = await OnTwoWorkerNodes(plan, frontOnly: false);
+        Assert.Equal(single.Rows.Select(Key), sink.Rows.Select(Key));
+        Assert.Equal(single.Front.Select(Key), sink.Front.Select(Key));
+    }
+
+    /// <summary>A submitter node and two worker nodes (one sweep worker each) on loopback, chunks of 10 points.</summary>
+    private static async Task<ListSink> OnTwoWorkerNodes(SweepPlan plan, bool frontOnly)
+    {
         int port = FreePort();
         var seed = $"127.0.0.1:{port}";
         using var submitter = ClusterHost.Start(new NodeOptions { Port = port, Seeds = [seed], Roles = [SweepRunner.SubmitterRole] });
@@ -66,12 +74,11 @@ public sealed class SweepTests
         {
             var sink = new ListSink();
             var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            SweepRunner.StartSubmitter(submitter, plan, sink, 0, 10, TimeSpan.FromSeconds(30), done);
+            SweepRunner.StartSubmitter(submitter, plan, sink, 0, 10, TimeSpan.FromSeconds(30), done, frontOnly: frontOnly);
             SweepRunner.StartWorkers(w1, 1);
             SweepRunner.StartWorkers(w2, 1);
             await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Equal(single.Rows.Select(Key), sink.Rows.Select(Key));
-            Assert.Equal(single.Front.Select(Key), sink.Front.Select(Key));
+            return sink;
         }
         finally { await Task.WhenAll(w1.Terminate(), w2.Terminate(), submitter.Terminate()); }
     }
@@ -105,24 +112,10 @@ public sealed class SweepTests
         Assert.True(single.Front.Count > 1);
         Assert.True(single.Front.Count < single.Rows.Count);
 
-        int port = FreePort();
-        var seed = $"127.0.0.1:{port}";
-        using var submitter = ClusterHost.Start(new NodeOptions { Port = port, Seeds = [seed], Roles = [SweepRunner.SubmitterRole] });
-        using var w1 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
-        using var w2 = ClusterHost.Start(new NodeOptions { Seeds = [seed], Roles = ["worker"] });
-        try
-        {
-            var sink = new ListSink();
-            var done = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-            SweepRunner.StartSubmitter(submitter, plan, sink, 0, 10, TimeSpan.FromSeconds(30), done, frontOnly: true);
-            SweepRunner.StartWorkers(w1, 1);
-            SweepRunner.StartWorkers(w2, 1);
-            await done.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            Assert.Empty(sink.Rows);
-            Assert.Equal(plan.TotalPoints, sink.PointsReduced);
-            Assert.Equal(single.Front.Select(Key), sink.Front.Select(Key));
-        }
-        finally { await Task.WhenAll(w1.Terminate(), w2.Terminate(), submitter.Terminate()); }
+        var sink = await OnTwoWorkerNodes(plan, frontOnly: true);
+        Assert.Empty(sink.Rows);
+        Assert.Equal(plan.TotalPoints, sink.PointsReduced);
+        Assert.Equal(single.Front.Select(Key), sink.Front.Select(Key));
     }
 
     [Fact]
