@@ -22,43 +22,76 @@ public static class OptimizeCommand
     public static Command Create()
     {
         var net = new Option<string?>("--net") { Description = "Zoo name or network JSON (for time/energy)." };
-        var sites = new Option<int?>("--sites") { Description = "Site count when there is no --net." };
+        var sites = Cli.OptionalIntOption("--sites", "Site count when there is no --net.", 1, Limits.MaxSites);
         var arch = new Option<string>("--arch") { Description = "Preset or spec file.", DefaultValueFactory = _ => "deeptrain" };
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };
-        var images = new Option<int>("--images") { Description = "Images per training batch for the model.", DefaultValueFactory = _ => 64 };
+        var images = Cli.IntOption("--images", "Images per training batch for the model.", 64, 1, Limits.MaxBatch);
         var objective = new Option<string>("--objective") { Description = "time, sites or energy.", DefaultValueFactory = _ => "time" };
         var oracle = new Option<string>("--oracle") { Description = "table:F.csv, command:\"PROG ARG\", train:…, proxy, synthetic:…", Required = true };
-        var tolerance = new Option<double>("--tolerance") { Description = "Allowed accuracy loss vs all sites (points).", DefaultValueFactory = _ => 0.5 };
-        var budget = new Option<int>("--budget") { Description = "Oracle calls in total, reference included.", DefaultValueFactory = _ => 60 };
-        var batch = new Option<int>("--batch") { Description = "Proposals per round (parallel oracle calls).", DefaultValueFactory = _ => 4 };
+        var tolerance = Cli.DoubleOption("--tolerance", "Allowed accuracy loss vs all sites (percentage points).", 0.5, 0, 100);
+        var budget = Cli.IntOption("--budget", "Oracle calls in total, reference included.", 60, 1, Limits.MaxBudget);
+        var proposals = Cli.IntOption("--proposals", "Proposals per round (parallel oracle calls).", 4, 1, Limits.MaxProposals);
+        // Before --proposals this was --batch, which means the training batch everywhere else: kept, hidden, deprecated.
+        var batchAlias = Cli.OptionalIntOption("--batch", "Deprecated spelling of --proposals.", 1, Limits.MaxProposals);
+        batchAlias.Hidden = true;
         var method = new Option<string>("--method") { Description = "bo, random, greedy or everyk.", DefaultValueFactory = _ => "bo" };
         var acq = new Option<string>("--acquisition") { Description = "ei, pf, ucb or ts.", DefaultValueFactory = _ => "ei" };
-        var seed = new Option<int>("--seed") { Description = "Study seed (passed to the oracle).", DefaultValueFactory = _ => 1 };
-        var refSeeds = new Option<int>("--reference-seeds") { Description = "All-sites measurements (seed, seed+1…).", DefaultValueFactory = _ => 1 };
-        var candidates = new Option<int>("--candidates") { Description = "Candidates scored per round.", DefaultValueFactory = _ => 20000 };
-        var timeout = new Option<double>("--oracle-timeout") { Description = "Seconds per oracle call.", DefaultValueFactory = _ => 86400 };
-        var retries = new Option<int>("--retries") { Description = "Extra attempts for a failed oracle call.", DefaultValueFactory = _ => 1 };
-        var outFile = new Option<string>("--out") { Description = "Study log (JSONL).", DefaultValueFactory = _ => "study.jsonl" };
+        var seed = Cli.IntOption("--seed", "Study seed (passed to the oracle).", 1, 0, Limits.MaxSeed);
+        var refSeeds = Cli.IntOption("--reference-seeds", "All-sites measurements (seed, seed+1…).", 1, 1, Limits.MaxReferenceSeeds);
+        var candidates = Cli.IntOption("--candidates", "Candidates scored per round.", 20000, Limits.MinCandidates, Limits.MaxCandidates);
+        var timeout = Cli.DoubleOption("--oracle-timeout",
+            "Seconds per oracle call (at most about 23 days: the longest delay .NET timers accept).", 86400, 0.001, Limits.MaxOracleTimeoutSeconds);
+        var retries = Cli.IntOption("--retries", "Extra attempts for a failed oracle call.", 1, 0, Limits.MaxRetries);
+        var outFile = new Option<string>("--out") { Description = "Study log (JSONL); an existing file is refused unless --force.", DefaultValueFactory = _ => "study.jsonl" };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing --out study log." };
         var resume = new Option<string?>("--resume") { Description = "Continue the study in this log." };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster: seed HOST:PORT (docs/CLUSTER.md)." };
         var host = new Option<string>("--host") { Description = "Bind address with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
         var studyId = new Option<string?>("--study-id") { Description = "Cluster study id (default: settings hash)." };
         var json = Cli.JsonOption(); var quiet = Cli.QuietOption();
         var cmd = new Command("optimize", "Search the normalization sites to drop while keeping accuracy (Bayesian optimization).")
-            { net, sites, arch, gpu, images, objective, oracle, tolerance, budget, batch, method, acq, seed, refSeeds, candidates,
-              timeout, retries, outFile, resume, cluster, host, studyId, json, quiet };
+            { net, sites, arch, gpu, images, objective, oracle, tolerance, budget, proposals, batchAlias, method, acq, seed, refSeeds, candidates,
+              timeout, retries, outFile, force, resume, cluster, host, studyId, json, quiet };
         cmd.SetAction((r, ct) => Run(new Args(r.GetValue(net), r.GetValue(sites), r.GetValue(arch)!, r.GetValue(gpu)!, r.GetValue(images),
-            r.GetValue(objective)!, r.GetValue(oracle)!, r.GetValue(tolerance), r.GetValue(budget), r.GetValue(batch), r.GetValue(method)!,
+            r.GetValue(objective)!, r.GetValue(oracle)!, r.GetValue(tolerance), r.GetValue(budget), Proposals(r, proposals, batchAlias), r.GetValue(method)!,
             r.GetValue(acq)!, r.GetValue(seed), r.GetValue(refSeeds), r.GetValue(candidates), r.GetValue(timeout), r.GetValue(retries),
             r.GetValue(outFile)!, r.GetValue(resume), r.GetValue(json), r.GetValue(quiet), r.GetValue(cluster), r.GetValue(host)!,
-            r.GetValue(studyId)), ct));
+            r.GetValue(studyId), r.GetValue(force)), ct));
         return cmd;
+    }
+
+    /// <summary>Documented ranges of optimize's numeric options (shown in --help; outside them: one-line error).</summary>
+    public static class Limits
+    {
+        public const int MaxSites = 65536;
+        /// <summary>Training images per batch for the hardware model (estimate, pareto, report use the same bound).</summary>
+        public const int MaxBatch = 1 << 20;
+        public const int MaxBudget = 100_000;
+        public const int MaxProposals = 1024;
+        public const int MaxSeed = 1_000_000_000;
+        public const int MaxReferenceSeeds = 100;
+        /// <summary>The acquisition optimizer needs a pool of at least this many candidates per round.</summary>
+        public const int MinCandidates = 100;
+        public const int MaxCandidates = 5_000_000;
+        public const int MaxRetries = 100;
+        /// <summary>2,000,000 s (23.1 days): below Task.Delay's and CancelAfter's limit of int.MaxValue ms (24.8 days).</summary>
+        public const double MaxOracleTimeoutSeconds = 2_000_000;
+    }
+
+    /// <summary>--proposals, or the deprecated --batch (with a note on stderr) when only that is given.</summary>
+    private static int Proposals(System.CommandLine.ParseResult r, Option<int> proposals, Option<int?> batchAlias)
+    {
+        if (r.GetValue(batchAlias) is not int old) return r.GetValue(proposals);
+        if (r.GetResult(proposals) is { Implicit: false })
+            throw new UserError("give --proposals only (--batch is its deprecated spelling)");
+        Cli.Err.WriteLine("deeptrain: optimize --batch is deprecated; use --proposals (proposals per round)");
+        return old;
     }
 
     private sealed record Args(string? Net, int? Sites, string Arch, string Gpu, int Images, string Objective, string Oracle,
         double Tolerance, int Budget, int Batch, string Method, string Acquisition, int Seed, int ReferenceSeeds, int Candidates,
         double TimeoutSeconds, int Retries, string Out, string? Resume, bool Json, bool Quiet, string? Cluster = null,
-        string Host = "127.0.0.1", string? StudyId = null);
+        string Host = "127.0.0.1", string? StudyId = null, bool Force = false);
 
     private static async Task<int> Run(Args a, CancellationToken ct)
     {
@@ -77,6 +110,8 @@ public static class OptimizeCommand
             resumed = StudyLog.Read(a.Resume);
             CheckCompatible(resumed.Config, config, a.Resume);
         }
+        if (resumed is null && !a.Force && File.Exists(a.Out))
+            throw new UserError($"--out {a.Out} exists: give --resume {a.Out} to continue that study, --force to overwrite it, or another --out");
         if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
         var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,
             network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);

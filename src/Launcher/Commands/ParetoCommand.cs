@@ -14,7 +14,7 @@ public static class ParetoCommand
     {
         var net = new Option<string>("--net") { Description = "Zoo network name or network JSON file.", DefaultValueFactory = _ => EstimateCommand.DefaultNet };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
-        var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
+        var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
         var json = Cli.JsonOption();
         var cmd = new Command("pareto", "Fastest placement of k normalization sites for every k (exact dynamic program).") { net, arch, batch, json };
         cmd.SetAction(r =>

@@ -31,7 +31,7 @@ public static class ReportCommand
         var ycol = new Option<string>("--y") { Description = "Sweep column for the y axis.", DefaultValueFactory = _ => "timePerBatchSeconds" };
         var study = new Option<string[]>("--study") { Description = "Study log(s) from optimize (repeatable).", AllowMultipleArgumentsPerToken = false };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
-        var batch = new Option<int>("--batch") { Description = "Images per training batch.", DefaultValueFactory = _ => 64 };
+        var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
         var norm = new Option<string?>("--norm") { Description = "Chosen sites to compare with all/none: every:K, first:K, mask:01…" };
         var compare = new Option<string>("--compare") { HelpName = "nets", Description = "More nets for GPU figures.", DefaultValueFactory = _ => string.Join(",", NetworkReport.DefaultComparisonNetworks) };
         var gpus = new Option<string>("--gpus") { HelpName = "gpus", Description = "GPU presets or spec files (comma list).", DefaultValueFactory = _ => string.Join(",", GpuSpec.Presets) };

@@ -27,9 +27,9 @@ public static class SweepCommand
         };
         var cluster = new Option<string?>("--cluster") { Description = "Seed HOST:PORT of a running cluster (worker nodes do the work)." };
         var host = new Option<string>("--host") { Description = "Address this submitter binds with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
-        var workers = new Option<int>("--workers") { Description = "Local sweep workers without --cluster.", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var chunk = new Option<int>("--chunk") { Description = "Points per work chunk.", DefaultValueFactory = _ => 4096 };
-        var quiet = new Option<bool>("--quiet") { Description = "No progress lines." };
+        var workers = Cli.IntOption("--workers", "Local sweep workers without --cluster; default: the core count.", Environment.ProcessorCount, 1, 1024);
+        var chunk = Cli.IntOption("--chunk", "Points per work chunk.", 4096, 1, 1 << 20);
+        var quiet = Cli.QuietOption();
         var cmd = new Command("sweep", "Evaluate a design-space sweep, locally or on a cluster, streaming rows to CSV.")
             { spec, output, rows, cluster, host, workers, chunk, quiet };
         cmd.SetAction(r =>

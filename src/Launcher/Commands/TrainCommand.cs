@@ -23,25 +23,23 @@ public static class TrainCommand
             Description = "Normalization sites: all, none, every:K, first:K, last:K, sites:i,j,… or mask:0101… (site 0 first).",
             DefaultValueFactory = _ => "all",
         };
-        var epochs = new Option<int>("--epochs") { Description = "Training epochs.", DefaultValueFactory = _ => 5 };
-        var seed = new Option<ulong>("--seed") { Description = "Seeds initial weights and shuffling.", DefaultValueFactory = _ => 0 };
-        var threads = new Option<int>("--threads")
-        {
-            Description = "Worker threads (results are identical for any count).", DefaultValueFactory = _ => Environment.ProcessorCount,
-        };
-        var batch = new Option<int>("--batch") { Description = "Batch size.", DefaultValueFactory = _ => 64 };
-        var lr = new Option<double>("--lr") { Description = "Peak learning rate (one-cycle).", DefaultValueFactory = _ => 0.05 };
+        var epochs = Cli.IntOption("--epochs", "Training epochs.", 5, 1, 10_000);
+        var seed = Cli.UInt64Option("--seed", "Seeds initial weights and shuffling.", 0);
+        var threads = Cli.IntOption("--threads", "Worker threads (results are identical for any count); default: the core count.",
+            Environment.ProcessorCount, 1, 1024);
+        var batch = Cli.IntOption("--batch", "Batch size.", 64, 1, 65_536);
+        var lr = Cli.DoubleOption("--lr", "Peak learning rate (one-cycle).", 0.05, 1e-12, 100);
         var schedule = new Option<string>("--schedule") { Description = "onecycle, cosine or constant.", DefaultValueFactory = _ => "onecycle" };
-        var difficulty = new Option<double>("--difficulty") { Description = "Generated data: 0 (easy) … 1 (hard).", DefaultValueFactory = _ => 0.5 };
-        var trainImages = new Option<int>("--train-images") { Description = "Training images (generated data; a cap for CIFAR).", DefaultValueFactory = _ => 4000 };
-        var testImages = new Option<int>("--test-images") { Description = "Test images (generated data).", DefaultValueFactory = _ => 1000 };
+        var difficulty = Cli.DoubleOption("--difficulty", "Generated data: 0 (easy) … 1 (hard).", 0.5, 0, 1);
+        var trainImages = Cli.IntOption("--train-images", "Training images (generated data; a cap for CIFAR).", 4000, 1, 10_000_000);
+        var testImages = Cli.IntOption("--test-images", "Test images (generated data).", 1000, 1, 10_000_000);
         var cifar = new Option<string?>("--cifar") { Description = "Directory with the CIFAR-10/100 binary files (data_batch_*.bin / train.bin); default: generated data." };
         var export = new Option<string?>("--export")
         {
             Description = "Write the network, initial weights, batches and losses of the first --export-steps steps to this "
                           + "directory for tools/pytorch_compare.py, and stop there.",
         };
-        var exportSteps = new Option<int>("--export-steps") { Description = "Steps recorded by --export.", DefaultValueFactory = _ => 10 };
+        var exportSteps = Cli.IntOption("--export-steps", "Steps recorded by --export.", 10, 1, 100_000);
         var proxy = new Option<bool>("--proxy")
         {
             Description = "Print the trainability PROXY score (one forward/backward at initialization; not an accuracy) instead of training.",
