@@ -80,31 +80,7 @@ public static class Cli
         IEnumerable<string> names = typed.StartsWith('-')
             ? command.Options.Where(o => !o.Hidden).SelectMany(o => o.Aliases.Prepend(o.Name))
             : command.Subcommands.Where(c => !c.Hidden).SelectMany(c => c.Aliases.Prepend(c.Name));
-        string? best = null; int bestDistance = int.MaxValue;
-        foreach (var n in names.Distinct())
-        {
-            int d = EditDistance(typed, n);
-            if (d < bestDistance) { best = n; bestDistance = d; }
-        }
-        int allowed = Math.Max(1, Math.Min(3, typed.TrimStart('-').Length / 3));
-        return best is not null && bestDistance > 0 && bestDistance <= allowed ? $" (did you mean {best}?)" : "";
-    }
-
-    /// <summary>Damerau–Levenshtein distance (optimal string alignment: insert, delete, substitute, swap neighbours).</summary>
-    public static int EditDistance(string a, string b)
-    {
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (int i = 0; i <= a.Length; i++) d[i, 0] = i;
-        for (int j = 0; j <= b.Length; j++) d[0, j] = j;
-        for (int i = 1; i <= a.Length; i++)
-            for (int j = 1; j <= b.Length; j++)
-            {
-                int cost = char.ToLowerInvariant(a[i - 1]) == char.ToLowerInvariant(b[j - 1]) ? 0 : 1;
-                int v = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
-                if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) v = Math.Min(v, d[i - 2, j - 2] + 1);
-                d[i, j] = v;
-            }
-        return d[a.Length, b.Length];
+        return NearestName.Hint(typed, names.Distinct());
     }
 
     /// <summary>Standard `--json` flag.</summary>
@@ -144,7 +120,7 @@ public static class Cli
     {
         var o = new Option<ulong>(name, aliases)
         {
-            Description = WithRange(description, "0", Fmt(ulong.MaxValue)),
+            Description = WithRange(description, "0", "2^64-1"),
             DefaultValueFactory = _ => defaultValue,
         };
         o.CustomParser = r =>

@@ -11,7 +11,7 @@ namespace DeepTrain.Training;
 /// return the test accuracy in percent (the mean over <see cref="Seeds"/> when several are given). Same code path as
 /// <c>deeptrain train</c>. The data set is built once and shared by every call; calls may run concurrently.
 /// Spec text (after <c>train:</c>): comma-separated key=value pairs, all optional —
-/// <c>epochs=5, seeds=0|1|2, lr=0.05, batch=64, threads=N, difficulty=0.5, train=4000, test=1000, cifar=DIR</c>.
+/// <c>epochs=5, seeds=0+1+2 (or 0..2), lr=0.05, batch=64, threads=N, difficulty=0.5, train=4000, test=1000, cifar=DIR</c>.
 /// </summary>
 public sealed class TrainOracle : IAccuracyOracle
 {
@@ -51,7 +51,7 @@ public sealed class TrainOracle : IAccuracyOracle
     public DataSplit Data { get; }
 
     public string Description =>
-        $"train:{Network.Name} epochs={Config.Epochs} seeds={string.Join('|', Seeds)} lr={Config.LearningRate.ToString(CultureInfo.InvariantCulture)} batch={Config.BatchSize} data={Data.Train.Name}/{Data.Train.Count}";
+        $"train:{Network.Name} epochs={Config.Epochs} seeds={string.Join('+', Seeds)} lr={Config.LearningRate.ToString(CultureInfo.InvariantCulture)} batch={Config.BatchSize} data={Data.Train.Name}/{Data.Train.Count}";
 
     /// <summary>Mean test accuracy (percent) over the seeds. A diverged run counts with the accuracy it has (usually 0–10 %).</summary>
     public Task<double> AccuracyAsync(SiteMask mask, CancellationToken ct = default) => AccuracyAsync(mask, 0, ct);
@@ -87,7 +87,7 @@ public sealed class TrainOracle : IAccuracyOracle
                 case "lr": config = config with { LearningRate = Dbl(key, v) }; break;
                 case "batch": config = config with { BatchSize = Int(key, v) }; break;
                 case "threads": config = config with { Threads = Int(key, v) }; break;
-                case "seed" or "seeds": seeds = v.Split('|').Select(t => (ulong)Int(key, t)).ToList(); break;
+                case "seed" or "seeds": seeds = ListSyntax.NonNegativeIntegers(v, $"train oracle: {key}", max: int.MaxValue).Select(t => (ulong)t).ToList(); break;
                 case "difficulty": difficulty = Dbl(key, v); break;
                 case "train": train = Int(key, v); break;
                 case "test": test = Int(key, v); break;

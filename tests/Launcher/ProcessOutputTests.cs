@@ -30,7 +30,7 @@ public class ProcessOutputTests
 
         var table = Path.GetTempFileName();
         File.WriteAllText(table, "mask,accuracy\n111,91\n");
-        var bad = Deeptrain("optimize", "--oracle", "table:" + table, "--sites", "3", "--objective", "sites", "--budget", "5", "--out", log, "-q");
+        var bad = Deeptrain("optimize", "--oracle", "table:" + table, "--sites", "3", "--objective", "sites", "--budget", "5", "--out", Path.GetTempFileName(), "-q");
         Assert.Equal(2, bad.Code);
         Assert.Equal("", bad.Out);
         Assert.Contains("not in", Assert.Single(bad.Err.TrimEnd().Split('\n')));

@@ -16,7 +16,7 @@ public class TrainOracleTests
         double want = (Trainer.Run(net, mask, oracle.Data, oracle.Config with { Seed = 0 }).AccuracyPercent
                        + Trainer.Run(net, mask, oracle.Data, oracle.Config with { Seed = 1 }).AccuracyPercent) / 2;
         Assert.Equal(want, a);
-        Assert.Contains("seeds=0|1", oracle.Description);
+        Assert.Contains("seeds=0+1", oracle.Description);
         await Assert.ThrowsAsync<OracleError>(() => oracle.AccuracyAsync(SiteMask.All(4)));
         double shifted = await oracle.AccuracyAsync(mask, seedOffset: 1);
         Assert.Equal((Trainer.Run(net, mask, oracle.Data, oracle.Config with { Seed = 1 }).AccuracyPercent

@@ -22,13 +22,21 @@ public sealed class SweepCsv : ISweepSink, IDisposable
 
     private SweepCsv(SweepPlan plan, string path, StreamWriter w, long existing) { _plan = plan; _path = path; _w = w; RowsWritten = existing; }
 
-    /// <summary>Opens <paramref name="path"/>; returns the writer and the number of points already done.</summary>
+    /// <summary>The sidecar beside a rows CSV that records which spec wrote it (<see cref="SweepPlan.Fingerprint"/>).</summary>
+    public static string SpecHashPath(string path) => path + ".spec.sha256";
+
+    /// <summary>Opens <paramref name="path"/>; returns the writer and the number of points already done. Rows already
+    /// there are kept only if <see cref="SpecHashPath"/> shows the same spec wrote them; otherwise it refuses.</summary>
     public static SweepCsv OpenForResume(SweepPlan plan, string path)
     {
         long done = 0;
         var prior = new List<SweepRow>();
+        var hashPath = SpecHashPath(path);
         if (File.Exists(path) && new FileInfo(path).Length > 0)
         {
+            string? recorded = File.Exists(hashPath) ? File.ReadAllText(hashPath).Trim() : null;
+            if (recorded is not null && recorded != plan.Fingerprint)
+                throw new Model.UserError($"{path} was written by a different sweep spec ({hashPath} differs); choose another --out or delete {path}");
             var text = File.ReadAllText(path);
             int lastNl = text.LastIndexOf('\n');
             text = lastNl < 0 ? "" : text[..(lastNl + 1)];
@@ -36,6 +44,10 @@ public sealed class SweepCsv : ISweepSink, IDisposable
             if (lines.Length == 0 || lines[0] != Header)
                 throw new Model.UserError($"{path} exists and is not a sweep result with the expected header; choose another --out");
             done = lines.Length - 1;
+            if (done > 0 && recorded is null)
+                throw new Model.UserError($"{path} has {done} rows but no {hashPath} recording which spec wrote them; choose another --out or delete {path}");
+            if (done > plan.TotalPoints)
+                throw new Model.UserError($"{path} has {done} rows but this spec has {plan.TotalPoints} points; choose another --out or delete {path}");
             File.WriteAllText(path, text);
             // The reduction (front, top rows) of the rows already written, so a resumed sweep's covers the whole sweep.
             var block = new List<SweepRow>();
@@ -47,6 +59,7 @@ public sealed class SweepCsv : ISweepSink, IDisposable
             }
             prior = Reduce(block, plan.Top);
         }
+        WriteAtomically(hashPath, plan.Fingerprint, []);
         var w = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), new UTF8Encoding(false));
         if (done == 0 && w.BaseStream.Length == 0) { w.Write(Header + "\n"); w.Flush(); }
         return new SweepCsv(plan, path, w, done) { _priorFront = prior };

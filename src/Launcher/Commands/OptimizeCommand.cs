@@ -25,25 +25,25 @@ public static class OptimizeCommand
         var sites = Cli.OptionalIntOption("--sites", "Site count when there is no --net.", 1, Limits.MaxSites);
         var arch = new Option<string>("--arch") { Description = "Preset or spec file.", DefaultValueFactory = _ => "deeptrain" };
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };
-        var images = Cli.IntOption("--images", "Images per training batch for the model.", 64, 1, Limits.MaxBatch);
+        var images = Cli.IntOption("--images", "Images per batch (model).", 64, 1, Limits.MaxBatch);
         var objective = new Option<string>("--objective") { Description = "time, sites or energy.", DefaultValueFactory = _ => "time" };
         var oracle = new Option<string>("--oracle") { Description = "table:F.csv, command:\"PROG ARG\", train:…, proxy, synthetic:…", Required = true };
-        var tolerance = Cli.DoubleOption("--tolerance", "Allowed accuracy loss vs all sites (percentage points).", 0.5, 0, 100);
-        var budget = Cli.IntOption("--budget", "Oracle calls in total, reference included.", 60, 1, Limits.MaxBudget);
-        var proposals = Cli.IntOption("--proposals", "Proposals per round (parallel oracle calls).", 4, 1, Limits.MaxProposals);
+        var tolerance = Cli.DoubleOption("--tolerance", "Accuracy loss allowed (points).", 0.5, 0, 100);
+        var budget = Cli.IntOption("--budget", "Oracle calls (with reference).", 60, 1, Limits.MaxBudget);
+        var proposals = Cli.IntOption("--proposals", "Parallel oracle calls per round.", 4, 1, Limits.MaxProposals);
         // Before --proposals this was --batch, which means the training batch everywhere else: kept, hidden, deprecated.
         var batchAlias = Cli.OptionalIntOption("--batch", "Deprecated spelling of --proposals.", 1, Limits.MaxProposals);
         batchAlias.Hidden = true;
         var method = new Option<string>("--method") { Description = "bo, random, greedy or everyk.", DefaultValueFactory = _ => "bo" };
         var acq = new Option<string>("--acquisition") { Description = "ei, pf, ucb or ts.", DefaultValueFactory = _ => "ei" };
-        var seed = Cli.IntOption("--seed", "Study seed (passed to the oracle).", 1, 0, Limits.MaxSeed);
-        var refSeeds = Cli.IntOption("--reference-seeds", "All-sites measurements (seed, seed+1…).", 1, 1, Limits.MaxReferenceSeeds);
-        var candidates = Cli.IntOption("--candidates", "Candidates scored per round.", 20000, Limits.MinCandidates, Limits.MaxCandidates);
+        var seed = Cli.IntOption("--seed", "Study seed (to oracles).", 1, 0, Limits.MaxSeed);
+        var refSeeds = Cli.IntOption("--reference-seeds", "All-sites calls (seeds s, s+1…).", 1, 1, Limits.MaxReferenceSeeds);
+        var candidates = Cli.IntOption("--candidates", "Candidates per round.", 20000, Limits.MinCandidates, Limits.MaxCandidates);
         var timeout = Cli.DoubleOption("--oracle-timeout",
-            "Seconds per oracle call (at most about 23 days: the longest delay .NET timers accept).", 86400, 0.001, Limits.MaxOracleTimeoutSeconds);
-        var retries = Cli.IntOption("--retries", "Extra attempts for a failed oracle call.", 1, 0, Limits.MaxRetries);
-        var outFile = new Option<string>("--out") { Description = "Study log (JSONL); an existing file is refused unless --force.", DefaultValueFactory = _ => "study.jsonl" };
-        var force = new Option<bool>("--force") { Description = "Overwrite an existing --out study log." };
+            "Seconds per call.", 86400, 0.001, Limits.MaxOracleTimeoutSeconds);
+        var retries = Cli.IntOption("--retries", "Retries of a failed oracle call.", 1, 0, Limits.MaxRetries);
+        var outFile = new Option<string>("--out") { Description = "New study log (JSONL); see --force.", DefaultValueFactory = _ => "study.jsonl" };
+        var force = new Option<bool>("--force") { Description = "Overwrite an existing non-empty --out study log." };
         var resume = new Option<string?>("--resume") { Description = "Continue the study in this log." };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster: seed HOST:PORT (docs/CLUSTER.md)." };
         var host = new Option<string>("--host") { Description = "Bind address with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
@@ -110,7 +110,7 @@ public static class OptimizeCommand
             resumed = StudyLog.Read(a.Resume);
             CheckCompatible(resumed.Config, config, a.Resume);
         }
-        if (resumed is null && !a.Force && File.Exists(a.Out))
+        if (resumed is null && !a.Force && File.Exists(a.Out) && new FileInfo(a.Out).Length > 0)
             throw new UserError($"--out {a.Out} exists: give --resume {a.Out} to continue that study, --force to overwrite it, or another --out");
         if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
         var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,

@@ -32,7 +32,7 @@ public static class ReportCommand
         var study = new Option<string[]>("--study") { Description = "Study log(s) from optimize (repeatable).", AllowMultipleArgumentsPerToken = false };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
-        var norm = new Option<string?>("--norm") { Description = "Chosen sites to compare with all/none: every:K, first:K, mask:01…" };
+        var norm = new Option<string?>("--norm") { Description = "Chosen sites vs all/none: every:K, sites:I+J, … (docs/MASKS.md)." };
         var compare = new Option<string>("--compare") { HelpName = "nets", Description = "More nets for GPU figures.", DefaultValueFactory = _ => string.Join(",", NetworkReport.DefaultComparisonNetworks) };
         var gpus = new Option<string>("--gpus") { HelpName = "gpus", Description = "GPU presets or spec files (comma list).", DefaultValueFactory = _ => string.Join(",", GpuSpec.Presets) };
         var outDir = new Option<string>("--out") { Description = "Folder for report.md, report.html and figures/.", Required = true };

@@ -90,6 +90,12 @@ public static class StudyClient
                     TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(clustered ? 200 : 20), proposalsFrom, observationsFrom, ct)
                     .ConfigureAwait(false);
             }
+            catch (UserError e) when (!clustered && e.Message.StartsWith("no study coordinator", StringComparison.Ordinal))
+            {
+                // Single node: there is no coordinator to start; the in-process study host itself did not answer.
+                throw new OracleError("the in-process study host did not accept the study within 60 s (it failed to start; "
+                                      + "this is a bug: please report the command line)");
+            }
             finally { await system.Terminate().ConfigureAwait(false); }
             if (last.Stopped is { } why && why != "the search method has nothing left to ask")
                 throw new OracleError(clustered ? $"the study stopped: {why} (log: {resumePath ?? outPath})" : why);

@@ -27,7 +27,7 @@ public static class SweepCommand
         };
         var cluster = new Option<string?>("--cluster") { Description = "Seed HOST:PORT of a running cluster (worker nodes do the work)." };
         var host = new Option<string>("--host") { Description = "Address this submitter binds with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
-        var workers = Cli.IntOption("--workers", "Local sweep workers without --cluster; default: the core count.", Environment.ProcessorCount, 1, 1024);
+        var workers = Cli.IntOption("--workers", "Local workers without --cluster.", Environment.ProcessorCount, 1, 1024);
         var chunk = Cli.IntOption("--chunk", "Points per work chunk.", 4096, 1, 1 << 20);
         var quiet = Cli.QuietOption();
         var cmd = new Command("sweep", "Evaluate a design-space sweep, locally or on a cluster, streaming rows to CSV.")

@@ -20,18 +20,18 @@ public static class TrainCommand
         var net = new Option<string>("--net") { Description = "Zoo name or network JSON file.", DefaultValueFactory = _ => "plain24" };
         var norm = new Option<string>("--norm")
         {
-            Description = "Normalization sites: all, none, every:K, first:K, last:K, sites:i,j,… or mask:0101… (site 0 first).",
+            Description = "Sites: all, none, every:K, … (see docs/MASKS.md).",
             DefaultValueFactory = _ => "all",
         };
         var epochs = Cli.IntOption("--epochs", "Training epochs.", 5, 1, 10_000);
-        var seed = Cli.UInt64Option("--seed", "Seeds initial weights and shuffling.", 0);
-        var threads = Cli.IntOption("--threads", "Worker threads (results are identical for any count); default: the core count.",
+        var seed = Cli.UInt64Option("--seed", "Seed (weights, shuffling).", 0);
+        var threads = Cli.IntOption("--threads", "Threads (same result for any count).",
             Environment.ProcessorCount, 1, 1024);
         var batch = Cli.IntOption("--batch", "Batch size.", 64, 1, 65_536);
         var lr = Cli.DoubleOption("--lr", "Peak learning rate (one-cycle).", 0.05, 1e-12, 100);
         var schedule = new Option<string>("--schedule") { Description = "onecycle, cosine or constant.", DefaultValueFactory = _ => "onecycle" };
         var difficulty = Cli.DoubleOption("--difficulty", "Generated data: 0 (easy) … 1 (hard).", 0.5, 0, 1);
-        var trainImages = Cli.IntOption("--train-images", "Training images (generated data; a cap for CIFAR).", 4000, 1, 10_000_000);
+        var trainImages = Cli.IntOption("--train-images", "Train images (cap for CIFAR).", 4000, 1, 10_000_000);
         var testImages = Cli.IntOption("--test-images", "Test images (generated data).", 1000, 1, 10_000_000);
         var cifar = new Option<string?>("--cifar") { Description = "Directory with the CIFAR-10/100 binary files (data_batch_*.bin / train.bin); default: generated data." };
         var export = new Option<string?>("--export")
