@@ -28,7 +28,6 @@ public sealed class ClusterNode : IAsyncDisposable
     private ClusterNode(NodeOptions options, Action<ActorSystem> startActors, TextWriter? log, TimeSpan joinNotice, string name)
     {
         _options = options; _startActors = startActors; _log = log; _joinNotice = joinNotice; _name = name;
-        AppDomain.CurrentDomain.ProcessExit += OnProcessExit; // SIGTERM: Akka shuts down; do not start another
         _system = StartIncarnation();
         _supervision = Task.Run(SuperviseAsync);
     }
@@ -80,7 +79,9 @@ public sealed class ClusterNode : IAsyncDisposable
         {
             var current = _system;
             await current.WhenTerminated.ConfigureAwait(false);
-            if (_stop.IsCancellationRequested) return;
+            // Only a node the cluster downed (the split-brain resolver, after its coordinator was lost) starts again;
+            // Ctrl-C, SIGTERM (Akka's CLR exit hook) and a plain Terminate end the node.
+            if (_stop.IsCancellationRequested || CoordinatedShutdown.Get(current).ShutdownReason is not CoordinatedShutdown.ClusterDowningReason) return;
             Write($"{_name}: left the cluster (downed or removed, e.g. its coordinator was lost); starting again and re-joining {string.Join(", ", _options.Seeds)}");
             try { await Task.Delay(TimeSpan.FromMilliseconds(200), _stop.Token).ConfigureAwait(false); }
             catch (OperationCanceledException) { return; }
@@ -101,7 +102,6 @@ public sealed class ClusterNode : IAsyncDisposable
         await CoordinatedShutdown.Get(s).Run(CoordinatedShutdown.ClrExitReason.Instance).ConfigureAwait(false);
         await s.WhenTerminated.ConfigureAwait(false);
         try { await _supervision.ConfigureAwait(false); } catch (Model.UserError) { }
-        AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
     }
 
     public async ValueTask DisposeAsync()
@@ -109,8 +109,6 @@ public sealed class ClusterNode : IAsyncDisposable
         if (!_stop.IsCancellationRequested) await StopAsync().ConfigureAwait(false);
         _stop.Dispose();
     }
-
-    private void OnProcessExit(object? sender, EventArgs e) => _stop.Cancel();
 
     private void Write(string line)
     {

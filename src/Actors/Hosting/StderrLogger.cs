@@ -30,6 +30,14 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
     {
         string message = OneLine(e.Message?.ToString() ?? "");
         string source = e.LogSource ?? "";
+        // ClusterHost.Start turns a bind failure into the one line the user sees (address, port, reason).
+        // Its echo when remoting then stops is dropped too; later, remoting stops only with its ActorSystem, which the
+        // node reports itself (ClusterNode).
+        if (message.StartsWith("Failed to bind", StringComparison.Ordinal)
+            || message.StartsWith("Remoting system has been terminated abruptly", StringComparison.Ordinal)) return null;
+        // A node that cannot reach its seed says so once itself (ClusterNode); Akka repeats it every few seconds.
+        if (message.StartsWith("Couldn't join seed nodes after", StringComparison.Ordinal)
+            || message.StartsWith("Tried to associate with unreachable remote address", StringComparison.Ordinal)) return null;
         if (IsPeerGone(e, message))
         {
             // The one report per departure is EndpointWriter's "Disassociated" error; drop its echoes.
@@ -77,6 +85,8 @@ public sealed class StderrLogger : ReceiveActor, IRequiresMessageQueue<ILoggerMe
 
     private static string ShortSource(string source)
     {
+        int paren = source.IndexOf(" (", StringComparison.Ordinal);
+        if (paren > 0) source = source[..paren];
         int slash = source.LastIndexOf('/');
         return slash < 0 || slash == source.Length - 1 ? source : source[(slash + 1)..];
     }

@@ -29,6 +29,9 @@ public abstract class RefusingSerializer(ExtendedActorSystem system, string what
 /// deserialized from JSON, and nothing without a contract leaves this node.</summary>
 public sealed class RefuseJsonSerializer(ExtendedActorSystem system) : RefusingSerializer(system, "JSON (Newtonsoft) serialization")
 {
+    /// <summary>Akka passes akka.actor.serialization-settings.json when that section exists (it does, in Akka's defaults).</summary>
+    public RefuseJsonSerializer(ExtendedActorSystem system, Akka.Configuration.Config _) : this(system) { }
+
     public const int Id = 1;
     public override int Identifier => Id;
 }
@@ -37,6 +40,8 @@ public sealed class RefuseJsonSerializer(ExtendedActorSystem system) : RefusingS
 /// from type names chosen by the peer. DeepTrain never deploys actors remotely.</summary>
 public sealed class RefuseRemoteDeploySerializer(ExtendedActorSystem system) : RefusingSerializer(system, "remote actor deployment")
 {
+    public RefuseRemoteDeploySerializer(ExtendedActorSystem system, Akka.Configuration.Config _) : this(system) { }
+
     public const int Id = 3;
     public override int Identifier => Id;
 }
