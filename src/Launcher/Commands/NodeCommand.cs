@@ -19,7 +19,7 @@ public static class NodeCommand
         var role = new Option<string>("--role") { Description = "coordinator or worker.", Required = true };
         var host = new Option<string>("--host") { Description = "Address to bind and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
-        var join = new Option<string[]>("--join") { Description = "Seed node HOST:PORT to join (repeatable). A coordinator without --join is its own seed; a worker keeps retrying until its seed answers (one line on stderr after 5 s) and re-joins by itself if the coordinator is restarted.", AllowMultipleArgumentsPerToken = false };
+        var join = new Option<string[]>("--join") { Description = "Seed HOST:PORT (repeatable); none: this node is the seed.", AllowMultipleArgumentsPerToken = false };
         var seeds = new Option<string[]>("--seed") { Description = "Deprecated alias of --join.", AllowMultipleArgumentsPerToken = false, Hidden = true };
         var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker.", DefaultValueFactory = _ => 1 };
