@@ -173,13 +173,15 @@ public sealed class StudyHost : ReceiveActor
 
     private void OnSubmit(SubmitStudy s)
     {
-        if (_studies.TryGetValue(s.StudyId ?? "", out var existing))
+        // MessagePack may hand over nil strings whatever the record's annotations say.
+        if ((string?)s.StudyId is null) { Sender.Tell(new StudyRejected("", "study id must be 1–200 printable characters")); return; }
+        if (_studies.TryGetValue(s.StudyId, out var existing))
         {
-            if (existing.Failed is { } why) { Sender.Tell(new StudyRejected(s.StudyId!, $"study '{s.StudyId}' failed: {why}; use another --study-id")); return; }
+            if (existing.Failed is { } why) { Sender.Tell(new StudyRejected(s.StudyId, $"study '{s.StudyId}' failed: {why}; use another --study-id")); return; }
             var diff = existing.Request is null ? "stored settings unreadable" : Differences(existing.Request, s);
             Sender.Tell(diff is null
-                ? new StudyAccepted(s.StudyId!, true, QueuedBehind(s.StudyId!))
-                : new StudyRejected(s.StudyId!, $"study '{s.StudyId}' exists with other settings ({diff}); use another --study-id"));
+                ? new StudyAccepted(s.StudyId, true, QueuedBehind(s.StudyId))
+                : new StudyRejected(s.StudyId, $"study '{s.StudyId}' exists with other settings ({diff}); use another --study-id"));
             return;
         }
         try
@@ -191,7 +193,7 @@ public sealed class StudyHost : ReceiveActor
         {
             // Nothing stored: a bad submission is answered and forgotten.
             _log.Warning("study {0}: rejected: {1}", s.StudyId, Reason(e));
-            Sender.Tell(new StudyRejected(s.StudyId ?? "", Reason(e)));
+            Sender.Tell(new StudyRejected(s.StudyId, Reason(e)));
             return;
         }
         _store.AddStudy(s.StudyId, ContractSerializer.Pack(s));
