@@ -41,7 +41,7 @@ public sealed class WorkerProcessKillTests
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } h && File.Exists(h) ? h : "dotnet";
         var worker = Process.Start(new ProcessStartInfo(dotnet)
         {
-            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "deeptrain.dll"), "node", "--role", "worker", "--seed", seed,
+            ArgumentList = { Path.Combine(AppContext.BaseDirectory, "deeptrain.dll"), "node", "--role", "worker", "--join", seed,
                              "--workers", "0", "--oracle-slots", "3", "--allow-oracle", "/bin/sh" },
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         })!;

@@ -7,7 +7,7 @@ public class NodeCommandTests
     {
         var (code, o, _) = CliRunner.Run("node", "--help");
         Assert.Equal(0, code);
-        foreach (var opt in new[] { "--role", "--host", "--port", "--seed", "--workers", "--oracle-slots", "--store", "--chunk", "--allow-oracle", "--tls-cert", "--tls-pin" })
+        foreach (var opt in new[] { "--role", "--host", "--port", "--join", "--workers", "--oracle-slots", "--store", "--chunk", "--allow-oracle", "--tls-cert", "--tls-pin" })
             Assert.Contains(opt, o);
         foreach (var line in o.Split('\n')) Assert.True(line.Length <= 100, line);
     }
@@ -16,6 +16,7 @@ public class NodeCommandTests
     [InlineData("--role", "boss", "--role")]
     [InlineData("--oracle-slots", "-1", "--oracle-slots")]
     [InlineData("--chunk", "0", "--chunk")]
+    [InlineData("--join", "nohost", "seed 'nohost'")]
     [InlineData("--seed", "nohost", "seed 'nohost'")]
     public void BadValuesAreOneLineErrorsNamingTheOption(string option, string value, string named)
     {

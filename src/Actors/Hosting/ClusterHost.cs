@@ -41,7 +41,46 @@ public static class ClusterHost
         return cfg.WithFallback(ConfigurationFactory.ParseString(LoadBaseHocon()));
     }
 
+    /// <summary>
+    /// Starts the node. A bind failure (address not on this machine, port taken) is a <see cref="Model.UserError"/>
+    /// naming the address and port. A coordinator given no seed nodes joins itself: it is the seed.
+    /// </summary>
     public static ActorSystem Start(NodeOptions o)
+    {
+        ActorSystem system;
+        try { system = Create(o); }
+        catch (Exception e) when (o.Clustered && BindFailure(e) is { } why)
+        {
+            throw new Model.UserError($"cannot listen on {o.Host}:{o.Port}: {why}");
+        }
+        if (o.Clustered && o.Seeds.Count == 0 && o.Roles.Contains(StudyTopology.CoordinatorRole))
+        {
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            cluster.Join(cluster.SelfAddress);
+        }
+        return system;
+    }
+
+    /// <summary>The socket-level reason when starting remoting failed, else null.</summary>
+    internal static string? BindFailure(Exception e)
+    {
+        var all = Flatten(e).ToList();
+        if (all.OfType<System.Net.Sockets.SocketException>().FirstOrDefault() is { } se) return se.Message;
+        if (all.FirstOrDefault(x => x is Akka.Remote.RemoteTransportException) is { } rt)
+            return (rt.InnerException ?? rt).Message.Split('\n')[0].Trim();
+        return null;
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        yield return e;
+        var inner = e is AggregateException a ? a.InnerExceptions : (IEnumerable<Exception>)(e.InnerException is null ? [] : [e.InnerException]);
+        foreach (var i in inner)
+        foreach (var x in Flatten(i))
+            yield return x;
+    }
+
+    private static ActorSystem Create(NodeOptions o)
     {
         var config = BuildConfig(o);
         if (!o.Clustered || o.TlsCertificatePath is null) return ActorSystem.Create(o.SystemName, config);

@@ -35,6 +35,7 @@ public sealed class StudyStore : IDisposable
                recorded INTEGER NOT NULL, PRIMARY KEY(study, id));
              CREATE TABLE IF NOT EXISTS studies(study TEXT NOT NULL PRIMARY KEY, ord INTEGER NOT NULL, request BLOB NOT NULL,
                finished INTEGER NOT NULL);
+             CREATE TABLE IF NOT EXISTS study_failures(study TEXT NOT NULL PRIMARY KEY, reason TEXT NOT NULL);
              """);
     }
 
@@ -131,6 +132,33 @@ public sealed class StudyStore : IDisposable
             c.CommandText = "UPDATE studies SET finished = 1 WHERE study = $s";
             c.Parameters.AddWithValue("$s", study);
             c.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Marks a study that could not be loaded or run as finished, with the reason (the host goes on).</summary>
+    public void MarkFailed(string study, string reason)
+    {
+        lock (_db)
+        {
+            using var c = _db.CreateCommand();
+            c.CommandText = """
+                UPDATE studies SET finished = 1 WHERE study = $s;
+                INSERT INTO study_failures VALUES ($s, $r) ON CONFLICT(study) DO UPDATE SET reason = $r;
+                """;
+            c.Parameters.AddWithValue("$s", study); c.Parameters.AddWithValue("$r", reason);
+            c.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Why the study failed (<see cref="MarkFailed"/>), or null.</summary>
+    public string? Failure(string study)
+    {
+        lock (_db)
+        {
+            using var c = _db.CreateCommand();
+            c.CommandText = "SELECT reason FROM study_failures WHERE study = $s";
+            c.Parameters.AddWithValue("$s", study);
+            return c.ExecuteScalar() as string;
         }
     }
 

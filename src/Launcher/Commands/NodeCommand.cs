@@ -19,7 +19,8 @@ public static class NodeCommand
         var role = new Option<string>("--role") { Description = "coordinator or worker.", Required = true };
         var host = new Option<string>("--host") { Description = "Address to bind and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
         var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
-        var seeds = new Option<string[]>("--seed") { Description = "Seed node HOST:PORT (repeatable).", AllowMultipleArgumentsPerToken = false };
+        var join = new Option<string[]>("--join") { Description = "Seed HOST:PORT (repeatable); none: this node is the seed.", AllowMultipleArgumentsPerToken = false };
+        var seeds = new Option<string[]>("--seed") { Description = "Deprecated alias of --join.", AllowMultipleArgumentsPerToken = false, Hidden = true };
         var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker.", DefaultValueFactory = _ => 1 };
         var chunk = new Option<int>("--chunk") { Description = "Coordinator: BO candidates per acquisition chunk.", DefaultValueFactory = _ => 4096 };
@@ -28,7 +29,7 @@ public static class NodeCommand
         var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate: mutual TLS (docs/CLUSTER.md)." };
         var pin = new Option<string?>("--tls-pin") { Description = "Accept only peers with this certificate thumbprint." };
         var cmd = new Command("node", "Run a DeepTrain cluster node (coordinator or worker) until Ctrl-C.")
-            { role, host, port, seeds, workers, slots, store, chunk, allow, tls, pin };
+            { role, host, port, join, seeds, workers, slots, store, chunk, allow, tls, pin };
         cmd.SetAction(r =>
         {
             var roleName = r.GetValue(role)!.Trim().ToLowerInvariant();
@@ -41,12 +42,13 @@ public static class NodeCommand
             var options = new NodeOptions
             {
                 Host = r.GetValue(host)!, Port = r.GetValue(port),
-                Seeds = (r.GetValue(seeds) ?? []).Select(ClusterHost.NormalizeSeed).ToArray(),
+                Seeds = (r.GetValue(join) ?? []).Concat(r.GetValue(seeds) ?? []).Select(ClusterHost.NormalizeSeed).ToArray(),
                 Roles = [roleName],
                 TlsCertificatePath = r.GetValue(tls),
                 TlsCertificatePassword = Environment.GetEnvironmentVariable("DEEPTRAIN_TLS_PASSWORD"),
                 TlsPinnedThumbprint = r.GetValue(pin),
             }.WithEnvironment();
+            if ((r.GetValue(seeds) ?? []).Length > 0) Cli.Err.WriteLine("deeptrain node: --seed is deprecated; use --join HOST:PORT");
             var allowList = new OracleAllowList(r.GetValue(allow) ?? []);
             StudyStore? studies = null;
             if (roleName == "coordinator")
@@ -57,20 +59,28 @@ public static class NodeCommand
                 { throw new UserError($"--store {path}: {e.Message}"); }
             }
             using var _ = studies;
-            using var system = ClusterHost.Start(options);
-            if (roleName == "worker")
+            // The node outlives its ActorSystem: downed or removed (its coordinator was lost), it starts a fresh one
+            // and re-joins (ClusterNode); a bind error is a one-line UserError naming the address and port.
+            var node = ClusterNode.Start(options, system =>
             {
-                SweepRunner.StartWorkers(system, n);
-                StudyTopology.StartStudyWorkers(system, allowList, oracleSlots, n);
-            }
-            else StudyTopology.StartStudyHostSingleton(system, studies!, chunkCandidates);
-            var addr = ((ExtendedActorSystem)system).Provider.DefaultAddress;
-            Cli.Out.WriteLine($"deeptrain node: {roleName} at {addr.Host}:{addr.Port}, seeds [{string.Join(", ", options.Seeds)}], " +
+                if (roleName == "worker")
+                {
+                    SweepRunner.StartWorkers(system, n);
+                    StudyTopology.StartStudyWorkers(system, allowList, oracleSlots, n);
+                }
+                else StudyTopology.StartStudyHostSingleton(system, studies!, chunkCandidates);
+            }, Cli.Err);
+            var addr = ((ExtendedActorSystem)node.System).Provider.DefaultAddress;
+            Cli.Out.WriteLine($"deeptrain node: {roleName} at {addr.Host}:{addr.Port}, " +
+                              (options.Seeds.Count == 0 ? "its own seed, " : $"joining [{string.Join(", ", options.Seeds)}], ") +
                               (roleName == "worker"
                                   ? $"{n} sweep + {n} acquisition workers, {oracleSlots} oracle slots, allowed command oracles [{string.Join(", ", allowList.Patterns)}]"
                                   : $"studies in {r.GetValue(store)}"));
-            Console.CancelKeyPress += (_, e) => { e.Cancel = true; CoordinatedShutdown.Get(system).Run(CoordinatedShutdown.ClrExitReason.Instance); };
-            system.WhenTerminated.Wait();
+            var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Console.CancelKeyPress += (_, e) => { e.Cancel = true; stopped.TrySetResult(); };
+            var ended = Task.WhenAny(stopped.Task, node.Completion).GetAwaiter().GetResult();
+            if (ended == node.Completion) node.Completion.GetAwaiter().GetResult(); // a failed restart: its UserError
+            node.StopAsync().GetAwaiter().GetResult();
             return Cli.ExitOk;
         });
         return cmd;

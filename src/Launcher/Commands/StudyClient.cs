@@ -64,7 +64,10 @@ public static class StudyClient
                 roundSizes[round] = items.Count;
             }
         }
-        using var system = ClusterHost.Start(options);
+        // Clustered: a member that re-joins by itself if the coordinator is lost and restarted (ClusterNode; it says in
+        // one line on stderr when the seed does not answer within seconds). One process: a plain local system.
+        var node = clustered ? ClusterNode.Start(options, _ => { }, quiet ? null : stderr, name: "optimize") : null;
+        using var system = node?.System ?? ClusterHost.Start(options);
         using (var log = resumed is null ? StudyLog.Create(outPath, setup.Config) : StudyLog.Append(resumePath!, resumed.ValidLength))
         using (var progress = new Progress("optimize", r.Budget, quiet, ReferenceEquals(stderr, Console.Error) ? null : stderr))
         {
@@ -72,22 +75,25 @@ public static class StudyClient
             StudyRecords last;
             try
             {
-                IActorRef host;
-                if (clustered) host = StudyTopology.CoordinatorProxy(system, "study-client");
-                else
+                IActorRef? host = null;
+                if (!clustered)
                 {
                     host = system.ActorOf(StudyHost.Props(store!, resumeGrace: TimeSpan.Zero), StudyTopology.SingletonName);
                     StudyTopology.StartLocalStudyWorkers(system, host, oracleSlots: r.Batch, acquisitionWorkers: Environment.ProcessorCount);
                 }
-                last = await ClusterStudyClient.RunAsync(host, submit,
+                Action<StudyAccepted> onAccepted =
                     a =>
                     {
                         if (!quiet && clustered)
                             stderr.WriteLine($"optimize: study {a.StudyId} {(a.Existing ? "re-attached" : "submitted")} at {target.ClusterSeed}" +
                                              (a.QueuedBehind > 0 ? $", queued behind {a.QueuedBehind} unfinished stud{(a.QueuedBehind == 1 ? "y" : "ies")}" : ""));
-                    },
-                    rec => Write(rec, rounds, roundSizes, log, setup, live, progress, clustered),
-                    TimeSpan.FromSeconds(60), TimeSpan.FromMilliseconds(clustered ? 200 : 20), proposalsFrom, observationsFrom, ct)
+                    };
+                Action<StudyRecords> onRecords = rec => Write(rec, rounds, roundSizes, log, setup, live, progress, clustered);
+                last = await (node is not null
+                        ? ClusterStudyClient.RunAsync(node, submit, onAccepted, onRecords, TimeSpan.FromSeconds(60),
+                            TimeSpan.FromMilliseconds(200), proposalsFrom, observationsFrom, ct)
+                        : ClusterStudyClient.RunAsync(host!, submit, onAccepted, onRecords, TimeSpan.FromSeconds(60),
+                            TimeSpan.FromMilliseconds(20), proposalsFrom, observationsFrom, ct))
                     .ConfigureAwait(false);
             }
             catch (UserError e) when (!clustered && e.Message.StartsWith("no study coordinator", StringComparison.Ordinal))
@@ -96,7 +102,11 @@ public static class StudyClient
                 throw new OracleError("the in-process study host did not accept the study within 60 s (it failed to start; "
                                       + "this is a bug: please report the command line)");
             }
-            finally { await system.Terminate().ConfigureAwait(false); }
+            finally
+            {
+                if (node is not null) await node.StopAsync().ConfigureAwait(false);
+                else await system.Terminate().ConfigureAwait(false);
+            }
             if (last.Stopped is { } why && why != "the search method has nothing left to ask")
                 throw new OracleError(clustered ? $"the study stopped: {why} (log: {resumePath ?? outPath})" : why);
         }
