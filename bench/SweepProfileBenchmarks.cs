@@ -130,3 +130,103 @@ public class SweepProfileBenchmarks
         return ev.Evaluate(_configs[Next()].FirstPoint, 1).Rows.Length;
     }
 }
+
+/// <summary>Mapping + replication of one configuration: the old greedy (baseline) against the exact allocator,
+/// on the same configurations (the sweep spec of <see cref="SweepProfileBenchmarks"/>), one run.</summary>
+[MemoryDiagnoser]
+public class ReplicationBenchmarks
+{
+    private CrossbarMapper.ReplicationProblem[] _problems = null!;
+    private ArchSpec[] _specs = null!;
+    private int[] _batch = null!;
+    private int _i;
+
+    [Params("resnet20", "resnet50", "resnet152")]
+    public string Net { get; set; } = "resnet50";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var plan = SweepPlan.Parse(SweepProfileBenchmarks.Spec(Net, "none"));
+        var net = Zoo.Resolve(Net);
+        _specs = plan.Configs.Select(c => ArchSpec.Parse(c.ArchJson, c.Arch)).ToArray();
+        _batch = plan.Configs.Select(c => c.Batch).ToArray();
+        _problems = _specs.Select(s => CrossbarMapper.Problem(net, s)).ToArray();
+    }
+
+    private int Next() => _i = (_i + 1) % _specs.Length;
+
+    [Benchmark(Baseline = true, Description = "greedy (before issue 10)")]
+    public List<LayerMapping> Greedy()
+    {
+        int k = Next(); var p = _problems[k];
+        return GreedyReplication.Balance(p.Layers, p.SpareCrossbars, _specs[k].MvmSeconds, _batch[k], p.SecondsPerCellWrite, p.FixedUpdateSeconds);
+    }
+
+    [Benchmark(Description = "exact parametric allocator")]
+    public List<LayerMapping> Exact()
+    {
+        int k = Next(); var p = _problems[k];
+        return ReplicationAllocator.Balance(p.Layers, p.SpareCrossbars, _specs[k].MvmSeconds, _batch[k], p.SecondsPerCellWrite, p.FixedUpdateSeconds);
+    }
+}
+
+/// <summary>One configuration's mapping + replication + stage times + site costs + time/energy of one mask
+/// (policy none): the scalar pipeline and tables (baseline, what sweeps do today) against the configuration-batch
+/// evaluator over the 64 lanes of the profile spec (OperationsPerInvoke = 64, so both rows are per configuration).
+/// Filling the lanes (<see cref="ConfigLanes.Add"/>: validation and the component table) is its own row.</summary>
+[MemoryDiagnoser]
+public class ConfigBatchBenchmarks
+{
+    private const int Lanes = 64;
+    private ArchSpec[] _specs = null!;
+    private int[] _batch = null!;
+    private Network _net = null!;
+    private ConfigLanes _lanes = null!, _scratch = null!;
+    private ConfigResults _results = null!;
+    private ConfigBatchEvaluator _eval = null!;
+    private ulong[] _mask = null!;
+    private int _i;
+
+    [Params("resnet20", "resnet50", "resnet152")]
+    public string Net { get; set; } = "resnet50";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var plan = SweepPlan.Parse(SweepProfileBenchmarks.Spec(Net, "none"));
+        _net = Zoo.Resolve(Net);
+        _specs = plan.Configs.Select(c => ArchSpec.Parse(c.ArchJson, c.Arch)).ToArray();
+        _batch = plan.Configs.Select(c => c.Batch).ToArray();
+        _lanes = new ConfigLanes(Lanes); _scratch = new ConfigLanes(Lanes);
+        for (int k = 0; k < Lanes; k++) _lanes.Add(_specs[k], _batch[k]);
+        _results = new ConfigResults(Lanes);
+        _eval = new ConfigBatchEvaluator(_net);
+        _mask = new ulong[SiteMask.WordsFor(_net.SiteCount)];
+    }
+
+    [Benchmark(Baseline = true, Description = "scalar pipeline + tables + one mask")]
+    public double Scalar()
+    {
+        int k = _i = (_i + 1) % Lanes;
+        var t = ModelTables.Build(new TrainingPipeline(_net, _specs[k], _batch[k]));
+        Span<double> time = stackalloc double[1], e = stackalloc double[1];
+        new MaskBatchEvaluator(t).Evaluate(_mask, _mask.Length, 1, time, e);
+        return time[0];
+    }
+
+    [Benchmark(OperationsPerInvoke = Lanes, Description = "config lanes, per configuration")]
+    public double Batched()
+    {
+        _eval.Evaluate(_lanes, _mask, _results);
+        return _results.TimePerBatchSeconds[Lanes - 1];
+    }
+
+    [Benchmark(OperationsPerInvoke = Lanes, Description = "filling a lane (ConfigLanes.Add)")]
+    public int Fill()
+    {
+        _scratch.Clear();
+        for (int k = 0; k < Lanes; k++) _scratch.Add(_specs[k], _batch[k]);
+        return _scratch.Count;
+    }
+}

@@ -30,7 +30,10 @@ public sealed class ConfigLanes
         NuBufferBytes = new double[n]; NuOpsPerElement = new double[n]; ActivationBits = new double[n]; ImageBits = new double[n];
         NocBytesPerSecond = new double[n]; NocJoulesPerBit = new double[n]; DramBytesPerSecond = new double[n]; DramJoulesPerBit = new double[n];
         Batch = new double[n];
+        _all = All();
     }
+
+    private readonly double[][] _all;
 
     public int Capacity { get; }
     public int Count { get; private set; }
@@ -65,7 +68,7 @@ public sealed class ConfigLanes
     {
         if (Count == 0) return;
         int last = Count - 1;
-        foreach (var a in All()) for (int l = Count; l < a.Length; l++) a[l] = a[last];
+        foreach (var a in _all) for (int l = Count; l < a.Length; l++) a[l] = a[last];
     }
 
     private double[][] All() =>

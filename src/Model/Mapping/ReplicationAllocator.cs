@@ -20,8 +20,9 @@ namespace DeepTrain.Model.Mapping;
 /// breakpoint at a time: at the current member with achieved maximum K, the next member is r(K − 1), which raises
 /// exactly the stages at level K (a max-heap of levels) to ⌈M_u/(K−1)⌉. Crossbars used, Σc·r and hence T_update are
 /// non-decreasing as L falls, so (i) once r(L) exceeds the budget every smaller L does too (feasibility is monotone:
-/// the search stops), and (ii) for every later member J ≥ τ·(n₁ + (B−1)) + T_update(now), where n₁ counts the stages
-/// that take at least one level, so the search also stops once that bound reaches the best J found; neither cut
+/// the search stops), and (ii) every later member, with maximum K' &lt; K, has J ≥ τ·n₁ + (B−1)·τ·K' + max(T_update(now),
+/// spc·Σ c_u·M_u / K') (n₁ counts the stages that take at least one level; ⌈M/K'⌉ ≥ M/K'), so the search also stops
+/// once the minimum of that convex bound over K' reaches the best J found (<see cref="RestBound"/>); neither cut
 /// skips a member that could be better. Ties keep the larger L (fewer crossbars).</para>
 /// <para><b>The old greedy is in F and so never better.</b> The greedy raised, at each step, every stage tied at the
 /// current maximum K to the fewest copies that go below K. Each raised stage was raised from a level above the final
@@ -166,6 +167,8 @@ public static class ReplicationAllocator
         }
         for (int k = n / 2 - 1; k >= 0; k--) SiftDown(heap, n, k, level);
         double bm1 = batch - 1;
+        double cellMvms = 0; // C = Σ c_u·M_u: every member with maximum K' rewrites at least C / K' cells
+        for (int i = 0; i < u; i++) cellMvms += c[i] * mvms[i];
         double relaxed = certify ? RelaxedStageSum(mvms, x, spare) : 0;
         long bestLevel = Math.Max(top, 1);
         double best = tau * (sum + bm1 * top) + Math.Max(fixedUpdate, cells * spc);
@@ -193,9 +196,26 @@ public static class ReplicationAllocator
             double j = tau * (sum + bm1 * max) + update;
             if (j < best) { best = j; bestLevel = target; }
             if (certify) lowerBound = Math.Min(lowerBound, Bound(mvms, x, level, spare - used, tau, bm1 * max, update, relaxed));
-            else if (tau * (floor + bm1) + update >= best) break;
+            else if (tau * floor + RestBound(tau * bm1, spc * cellMvms, update, max - 1) >= best) break;
         }
         return bestLevel;
+    }
+
+    /// <summary>
+    /// min over real K' in [1, kMax] of f(K') = a·K' + max(U, w/K'): a lower bound on (B−1)·τ·K' + T_update for every
+    /// later member (maximum K' ≤ kMax, T_update ≥ the current U and ≥ spc·C/K'). f is convex (a maximum of convex
+    /// functions), so its minimum on the interval is at an end, at the kink w/K' = U, or at the stationary point
+    /// √(w/a) of the a·K' + w/K' piece; each candidate is clamped into the interval and the least value taken.
+    /// </summary>
+    private static double RestBound(double a, double w, double update, long kMax)
+    {
+        if (kMax < 1) return double.PositiveInfinity; // no later member
+        double hi = kMax;
+        double F(double k) { k = Math.Clamp(k, 1, hi); return a * k + Math.Max(update, w / k); }
+        double best = Math.Min(F(1), F(hi));
+        if (update > 0) best = Math.Min(best, F(w / update));
+        if (a > 0) best = Math.Min(best, F(Math.Sqrt(w / a)));
+        return best;
     }
 
     /// <summary>LB(K) of the class comment for the current member (achieved maximum K, (B−1)·K given): every stage
