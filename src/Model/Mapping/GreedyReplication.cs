@@ -1,7 +1,8 @@
 namespace DeepTrain.Model.Mapping;
 
 /// <summary>
-/// Greedy replication (PipeLayer's G) under the crossbar budget, mask-independent. The objective is the batch time
+/// The replication rule before issue 10, kept only as a reference for tests and benchmarks
+/// (<see cref="ReplicationAllocator"/> replaces it and is never worse). Greedy replication (PipeLayer's G) under the crossbar budget, mask-independent. The objective is the batch time
 /// without normalization barriers, T = Σt + (B−1)·max t + T_update, where T_update = max(fixed write time,
 /// rewritten cells × seconds per cell write): every forward and transposed replica is reprogrammed each batch, so
 /// copies are not free. Each step takes the group of stages tied at the current maximum (forward, backward-error or
@@ -9,7 +10,7 @@ namespace DeepTrain.Model.Mapping;
 /// fits in the spare crossbars and the pipeline saving exceeds the extra update time. Stops at the first step that
 /// does not pay (the slowest stage then sets (B−1)·max). Deterministic.
 /// </summary>
-public static class ReplicationBalancer
+internal static class GreedyReplication
 {
     /// <param name="secondsPerCellWrite">Update time per rewritten cell when programming is power-bound.</param>
     /// <param name="fixedUpdateSeconds">Update time when latency-bound (rows × write latency).</param>
