@@ -1,11 +1,14 @@
 using System.CommandLine;
 using System.Text.Json;
 using DeepTrain.Launcher.Output;
+using DeepTrain.Model;
 using DeepTrain.Model.Workloads;
+using DeepTrain.Model.Workloads.Onnx;
 
 namespace DeepTrain.Launcher.Commands;
 
-/// <summary>`deeptrain zoo [--json]`: the built-in networks with their parameter, MAC and site counts.</summary>
+/// <summary>`deeptrain zoo [--json]`: the built-in networks with their parameter, MAC and site counts;
+/// `deeptrain zoo --export NAME [--format json|onnx] [--out FILE]` writes one of them.</summary>
 public static class ZooCommand
 {
     public static Command Create()
@@ -17,14 +20,52 @@ public static class ZooCommand
             "List the built-in networks: input data set, classes, parameters (as the reference definition counts them), "
             + "forward multiply-accumulates per image and normalization sites. plainD[wW][-cifar10|-cifar100] also "
             + "accepts any depth D ≥ 3 and width W. See docs/WORKLOADS.md.");
+        var export = new Option<string?>("--export")
+        {
+            Description = "Write the zoo network NAME (a zoo name) in the --format instead of listing: the network JSON of "
+                          + "docs/NETWORK_FORMAT.md, or an ONNX model with shapes only (initializers with dims, no weights).",
+        };
+        var format = new Option<string>("--format") { Description = "json or onnx (for --export).", DefaultValueFactory = _ => "json" };
+        var output = new Option<string?>("--out")
+        {
+            Description = "File to write with --export (default: stdout for json, NAME.onnx in the current directory for onnx).",
+        };
         cmd.Options.Add(json);
+        cmd.Options.Add(export);
+        cmd.Options.Add(format);
+        cmd.Options.Add(output);
         cmd.SetAction(parse =>
         {
+            string fmt = parse.GetValue(format)!.Trim().ToLowerInvariant();
+            if (fmt is not ("json" or "onnx")) throw new UserError($"--format must be json or onnx, got '{parse.GetValue(format)}'");
+            if (parse.GetValue(export) is { } name)
+            {
+                Export(name, fmt, parse.GetValue(output));
+                return Cli.ExitOk;
+            }
+            if (parse.GetValue(output) is not null) throw new UserError("--out needs --export NAME");
             if (parse.GetValue(json)) WriteJson(Cli.Out);
             else WriteTable(Cli.Out);
             return Cli.ExitOk;
         });
         return cmd;
+    }
+
+    private static void Export(string name, string format, string? path)
+    {
+        var network = Zoo.Get(name);
+        if (format == "json" && path is null) { Cli.Out.Write(NetworkJson.Write(network)); Cli.Out.WriteLine(); return; }
+        path ??= network.Name + ".onnx";
+        try
+        {
+            if (format == "json") File.WriteAllText(path, NetworkJson.Write(network) + "\n");
+            else File.WriteAllBytes(path, OnnxExport.Write(network));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw new UserError($"--out: cannot write '{path}': {e.Message}", e);
+        }
+        Cli.Err.WriteLine($"wrote {path}");
     }
 
     private static void WriteTable(TextWriter w)

@@ -46,13 +46,15 @@ public static class Zoo
         string key = name.Trim().ToLowerInvariant();
         if (Cache.TryGetValue(key, out var cached)) return cached;
         if (!TryBuild(key, out var build))
-            throw new WorkloadError($"unknown network '{name}'; valid names: {string.Join(", ", Names)}, or plainD[wW][-cifar10|-cifar100] with D ≥ 3, or a .json file");
+            throw new WorkloadError($"unknown network '{name}'; valid names: {string.Join(", ", Names)}, or plainD[wW][-cifar10|-cifar100] with D ≥ 3, or a .json or .onnx file");
         return Cache.GetOrAdd(key, _ => build!());
     }
 
-    /// <summary>A zoo name, or the path of a network JSON file (see docs/NETWORK_FORMAT.md).</summary>
+    /// <summary>A zoo name, or the path of a network JSON file or an ONNX model (.onnx; see docs/NETWORK_FORMAT.md).</summary>
     public static Network Resolve(string nameOrJsonPath)
     {
+        if (nameOrJsonPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
+            return Onnx.OnnxImport.Load(nameOrJsonPath);
         if (nameOrJsonPath.EndsWith(".json", StringComparison.OrdinalIgnoreCase) || File.Exists(nameOrJsonPath))
             return NetworkJson.Load(nameOrJsonPath);
         return Get(nameOrJsonPath);
