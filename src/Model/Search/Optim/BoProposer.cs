@@ -19,6 +19,16 @@ public sealed record BoOptions
     public int LocalSteps { get; init; } = 30;
     /// <summary>Best candidates kept and rescored after each Kriging-believer fantasy.</summary>
     public int Shortlist { get; init; } = 512;
+    /// <summary>Trust region around the incumbent (combinatorial TuRBO / CASMOPOLITAN style): candidates lie within a
+    /// Hamming radius of the incumbent that doubles after a round that improved f_best and halves after two rounds
+    /// that did not (docs/SEARCH.md "Trust region"). False: candidates from the whole space, as before.</summary>
+    public bool TrustRegion { get; init; } = true;
+    /// <summary>Initial radius as a fraction of the sites.</summary>
+    public double TrustInitialFraction { get; init; } = 0.25;
+    /// <summary>A proposal needs at least this posterior probability of feasibility; when no candidate has it, even
+    /// over the whole space, the method proposes nothing and the study stops (no call on a mask the model gives no
+    /// real chance, e.g. a (k−1)-site mask next to a proven k-site optimum).</summary>
+    public double MinFeasibility { get; init; } = 0;
 }
 
 /// <summary>
@@ -65,7 +75,71 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
 
         int cap = Options.Candidates;
         var buf = new ulong[cap * words];
-        int n = CandidateGenerator.Generate(state, buf, cap, ref rng);
+        var centre = state.Incumbent?.Mask.Words.ToArray();
+        int radius = Options.TrustRegion && centre is not null ? TrustRadius(state, Options.TrustInitialFraction) : s;
+        var picks = ProposeWithin(state, q, round, gp, snap, ctx, buf, centre, radius, ref rng, ct);
+        if (picks.Count == 0 && radius < s)
+        {
+            rng = new SplitMix64(RoundSeed(state.Config.Seed, round) ^ 0x7A7AUL);
+            picks = ProposeWithin(state, q, round, gp, snap, ctx, buf, centre, s, ref rng, ct);
+        }
+        return picks;
+    }
+
+    /// <summary>Trust-region radius for the next round, replayed from the observations (so the proposer stays a
+    /// function of the state): r₀ = max(1, ⌈fraction·S⌉); a round whose observations lower f_best doubles it (≤ S),
+    /// two rounds in a row that do not halve it (≥ 1).</summary>
+    public static int TrustRadius(StudyState state, double fraction)
+    {
+        int s = state.SiteCount;
+        int r = Math.Max(1, (int)Math.Ceiling(fraction * s)), fails = 0;
+        double best = double.PositiveInfinity;
+        int round = -1; bool improved = false;
+        foreach (var o in state.Observations)
+        {
+            if (o.Round != round)
+            {
+                if (round >= 1) Step(ref r, ref fails, improved, s);
+                round = o.Round; improved = false;
+            }
+            bool feasible = o.AccuracyPercent is double a && a >= state.Threshold;
+            if (o.IsReference) { if (o.Succeeded) best = Math.Min(best, o.Objective); continue; }
+            if (feasible && o.Objective < best) { best = o.Objective; improved = true; }
+        }
+        if (round >= 1) Step(ref r, ref fails, improved, s);
+        return r;
+
+        static void Step(ref int r, ref int fails, bool improved, int s)
+        {
+            if (improved) { r = Math.Min(s, 2 * r); fails = 0; }
+            else if (++fails >= 2) { r = Math.Max(1, r / 2); fails = 0; }
+        }
+    }
+
+    private static int Distance(ReadOnlySpan<ulong> a, ReadOnlySpan<ulong> b)
+    {
+        int d = 0;
+        for (int i = 0; i < a.Length; i++) d += System.Numerics.BitOperations.PopCount(a[i] ^ b[i]);
+        return d;
+    }
+
+    private List<SiteMask> ProposeWithin(StudyState state, int q, int round, GaussianProcess gp, GpSnapshot snap, AcquisitionContext ctx,
+                                         ulong[] buf, ulong[]? centre, int radius, ref SplitMix64 rng, CancellationToken ct)
+    {
+        int words = state.Words, s = state.SiteCount, cap = Options.Candidates;
+        int n;
+        if (centre is null || radius >= s) n = CandidateGenerator.Generate(state, buf, cap, ref rng);
+        else
+        {
+            // Structured candidates (seeds, drop/add/move around feasible masks) inside the region, then random flips
+            // of 1..radius sites of the incumbent.
+            int g = CandidateGenerator.Generate(state, buf, cap, ref rng, randomFill: false);
+            n = 0;
+            for (int i = 0; i < g; i++)
+                if (Distance(buf.AsSpan(i * words, words), centre) <= Math.Max(radius, 2))
+                    buf.AsSpan(i * words, words).CopyTo(buf.AsSpan(n++ * words, words));
+            while (n < cap) CandidateGenerator.FlipMask(buf.AsSpan(n++ * words, words), centre, s, 1 + rng.Next(radius), ref rng);
+        }
         var f = new double[n];
         state.Objective.Evaluate(buf, n, f);
         var scored = Scorer.Shortlist(new ScoringRound(snap, ctx, buf, f, n, words, Options.Shortlist, state.ObservedHashes)
@@ -75,7 +149,7 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
         // Local search from the best few, results join the shortlist.
         var extra = new List<(ulong[] Mask, double F)>();
         foreach (var start in shortlist.Take(Options.LocalStarts).ToArray())
-            extra.Add(LocalSearch(state, snap, ctx, start.Mask, start.Score, Options.LocalSteps));
+            extra.Add(LocalSearch(state, snap, ctx, start.Mask, start.Score, Options.LocalSteps, centre, Math.Max(radius, 2)));
         foreach (var (m, fv) in extra) if (!shortlist.Any(x => x.Mask.AsSpan().SequenceEqual(m))) shortlist.Add((m, fv, 0));
 
         var picks = new List<SiteMask>();
@@ -90,7 +164,7 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
                 if (Options.Batch == BatchStrategy.Thompson) c = Context(state, AcquisitionKind.Thompson, round, slot);
                 else sn = fantasy!.Snapshot();
             }
-            int best = Best(state, sn, c, shortlist, picks);
+            int best = Best(state, sn, c, shortlist, picks, Options.MinFeasibility);
             if (best < 0) break;
             var pick = shortlist[best].Mask;
             picks.Add(SiteMask.FromWords(s, pick));
@@ -105,25 +179,28 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
 
     /// <summary>Index of the best shortlist entry under (snapshot, context), excluding picks; when every score is 0,
     /// falls back to probability of feasibility, then to the lowest objective.</summary>
-    private static int Best(StudyState state, GpSnapshot sn, AcquisitionContext c, List<(ulong[] Mask, double F, double Score)> list, List<SiteMask> picks)
+    private static int Best(StudyState state, GpSnapshot sn, AcquisitionContext c, List<(ulong[] Mask, double F, double Score)> list,
+                            List<SiteMask> picks, double minFeasibility)
     {
         int words = state.Words, n = list.Count;
         if (n == 0) return -1;
-        var buf = new ulong[n * words]; var f = new double[n]; var sc = new double[n];
+        var buf = new ulong[n * words]; var f = new double[n]; var sc = new double[n]; var pf = new double[n];
         for (int i = 0; i < n; i++) { list[i].Mask.CopyTo(buf, i * words); f[i] = list[i].F; }
+        AcquisitionFunction.Score(sn, c with { Kind = AcquisitionKind.ProbabilityOfFeasibility }, buf, n, f, pf);
         for (int pass = 0; pass < 2; pass++)
         {
             var cc = pass == 0 ? c : c with { Kind = AcquisitionKind.ProbabilityOfFeasibility };
-            AcquisitionFunction.Score(sn, cc, buf, n, f, sc);
+            if (pass == 0) AcquisitionFunction.Score(sn, cc, buf, n, f, sc); else pf.CopyTo(sc, 0);
             int best = -1;
             for (int i = 0; i < n; i++)
             {
                 if (Picked(picks, list[i].Mask)) continue;
-                if (sc[i] <= 0) continue;
+                if (sc[i] <= 0 || pf[i] < minFeasibility) continue;
                 if (best < 0 || sc[i] > sc[best] || (sc[i] == sc[best] && f[i] < f[best])) best = i;
             }
             if (best >= 0) return best;
         }
+        if (minFeasibility > 0) return -1;
         int lowest = -1;
         for (int i = 0; i < n; i++)
             if (!Picked(picks, list[i].Mask) && (lowest < 0 || f[i] < f[lowest])) lowest = i;
@@ -139,7 +216,8 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
     /// <summary>Steepest ascent over single flips and moves from <paramref name="start"/>; never steps onto an
     /// observed mask. Returns the end point and its objective value.</summary>
     public static (ulong[] Mask, double F) LocalSearch(StudyState state, GpSnapshot snap, AcquisitionContext ctx,
-                                                       ulong[] start, double startScore, int maxSteps)
+                                                       ulong[] start, double startScore, int maxSteps,
+                                                       ulong[]? centre = null, int radius = int.MaxValue)
     {
         int words = state.Words, s = state.SiteCount;
         var cur = (ulong[])start.Clone();
@@ -170,6 +248,7 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
             {
                 if (!(sc[i] > curScore) || (best >= 0 && sc[i] <= sc[best])) continue;
                 if (state.IsObserved(nb.AsSpan(i * words, words))) continue;
+                if (centre is not null && radius < s && Distance(nb.AsSpan(i * words, words), centre) > radius) continue;
                 best = i;
             }
             if (best < 0) break;

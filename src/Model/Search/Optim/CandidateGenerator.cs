@@ -11,7 +11,7 @@ namespace DeepTrain.Model.Search.Optim;
 /// </summary>
 public static class CandidateGenerator
 {
-    public static int Generate(StudyState state, ulong[] buffer, int capacity, ref SplitMix64 rng, int incumbents = 3)
+    public static int Generate(StudyState state, ulong[] buffer, int capacity, ref SplitMix64 rng, int incumbents = 3, bool randomFill = true)
     {
         int words = state.Words, s = state.SiteCount, n = 0;
         foreach (var seed in state.Objective.Seeds)
@@ -39,8 +39,24 @@ public static class CandidateGenerator
                 }
             }
         }
-        while (n < capacity) RandomMask(buffer.AsSpan(n++ * words, words), s, ref rng);
+        while (randomFill && n < capacity) RandomMask(buffer.AsSpan(n++ * words, words), s, ref rng);
         return n;
+    }
+
+    /// <summary><paramref name="centre"/> with <paramref name="flips"/> distinct random sites flipped (a trust-region
+    /// candidate at Hamming distance exactly flips).</summary>
+    public static void FlipMask(Span<ulong> dst, ReadOnlySpan<ulong> centre, int sites, int flips, ref SplitMix64 rng)
+    {
+        centre.CopyTo(dst);
+        flips = Math.Min(flips, sites);
+        int done = 0;
+        while (done < flips)
+        {
+            int i = rng.Next(sites);
+            if (Bit(dst, i) != Bit(centre, i)) continue;
+            dst[i >> 6] ^= 1UL << (i & 63);
+            done++;
+        }
     }
 
     public static bool Bit(ReadOnlySpan<ulong> w, int i) => (w[i >> 6] >> (i & 63) & 1UL) != 0;

@@ -44,16 +44,18 @@ public static class OracleRegistry
         return context.Attempts > 1 ? new RetryingOracle(oracle, context.Attempts) : oracle;
     }
 
-    /// <summary>synthetic:critical-S-C-SEED (default 20 sites, 4 critical, seed 1) or synthetic:contamination[-SEED].</summary>
+    /// <summary>synthetic:critical-S-C-SEED (default 20 sites, 4 critical, seed 1), synthetic:contamination[-SEED], or a
+    /// suite problem (<see cref="SuiteProblem.TryParse"/>: windows|spacing|pairs|budget-SITES[,seed=N][,noise=SD], plain6).</summary>
     public static ISyntheticProblem SyntheticProblem(string arg, int siteCount)
     {
+        if (SuiteProblem.TryParse(arg) is { } suite) return suite;
         var parts = arg.Split('-', StringSplitOptions.TrimEntries);
         int P(int i, int d) => parts.Length > i && int.TryParse(parts[i], out int v) ? v : d;
         return parts[0].ToLowerInvariant() switch
         {
             "critical" => new CriticalSitesProblem(P(1, 20), P(2, 4), P(3, 1)),
             "contamination" => new ContaminationProblem(P(1, 1)),
-            _ => throw new OracleError($"--oracle synthetic:{arg}: unknown problem; use critical-SITES-CRITICAL-SEED or contamination-SEED"),
+            _ => throw new OracleError($"--oracle synthetic:{arg}: unknown problem; use windows|spacing|pairs|budget-SITES[,noise=SD][,seed=N], plain6, critical-SITES-CRITICAL-SEED or contamination-SEED"),
         };
     }
 }
