@@ -11,9 +11,7 @@ namespace DeepTrain.Launcher.Commands;
 /// (<see cref="IsoScaling"/>), with its speedup against the same GPU figures. docs/MODEL.md, "Iso-area and iso-power".</summary>
 public sealed record IsoComparison(GpuComparison Gpu, GpuSpec GpuSpec, ScaledChip? Area, ScaledChip? Power)
 {
-    public const string OptionHelp =
-        "Also scale the chip's tiles until its area (area), its average training power (power) or each (both) equals the GPU's "
-        + "die area / board power, within 1 %, and report the scaled chip and its speedup.";
+    public const string OptionHelp = "area, power or both: scale tiles to the GPU's die area / power.";
 
     public static (bool Area, bool Power) ParseTargets(string? text) => text?.Trim().ToLowerInvariant() switch
     {
