@@ -137,7 +137,7 @@ public sealed class ReportChoicesTests : IDisposable
     }
 
     [Fact]
-    public void AStudyReportPrintsNoSkiaPathEffectLines()
+    public async Task AStudyReportPrintsNoSkiaPathEffectLines()
     {
         string a = Path.Combine(_dir, "a.jsonl"), b = Path.Combine(_dir, "b.jsonl");
         Assert.Equal(0, CliRunner.Run("optimize", "--oracle", "synthetic:critical-10-2-1", "--objective", "sites", "--budget", "8", "--out", a, "-q").Code);
@@ -150,10 +150,11 @@ public sealed class ReportChoicesTests : IDisposable
             psi.ArgumentList.Add(x);
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEndAsync();
-        string o = p.StandardOutput.ReadToEnd();
-        Assert.True(p.WaitForExit(120_000), "deeptrain did not exit");
-        Assert.True(p.ExitCode == 0, err.Result);
-        Assert.DoesNotContain("Unsupported path effect", err.Result + o);
+        string o = await p.StandardOutput.ReadToEndAsync();
+        await p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(120));
+        string e = await err;
+        Assert.True(p.ExitCode == 0, e);
+        Assert.DoesNotContain("Unsupported path effect", e + o);
         var svg = File.ReadAllText(Path.Combine(_dir, "rep", "figures", "convergence.svg"));
         Assert.Contains("stroke-dasharray", svg);
     }
