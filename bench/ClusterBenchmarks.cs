@@ -116,8 +116,8 @@ public static class ClusterBenchmarks
         {
             long first = plan.TotalPoints / 3;
             int count = (int)Math.Min(chunk, plan.TotalPoints - first);
-            (SweepRow[] Rows, long[] Pareto) all = default;
-            (SweepRow[] Front, int Points) front = default;
+            (SweepRow[] Rows, long[] Pareto) all = ([], []); // set by Time below
+            (SweepRow[] Front, int Points) front = ([], 0);
             double allUs = Time(() => all = eval.Evaluate(first, count));
             double frontUs = Time(() => front = eval.EvaluateFront(first, count));
             double coldUs = Time(() => new SweepEvaluator(plan).EvaluateFront(first, count));

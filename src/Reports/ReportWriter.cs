@@ -19,14 +19,14 @@ public static class ReportWriter
 {
     public const string FiguresFolder = "figures";
 
-    public static WrittenReport Write(Report report, string directory, FigureSize? size = null)
+    public static WrittenReport Write(Report report, string directory, FigureSize? size = null, FigureStyle style = FigureStyle.Screen)
     {
         var sz = size ?? FigureSize.Default;
         var dupes = report.AllFigures.GroupBy(f => f.Name).Where(g => g.Count() > 1).Select(g => g.Key).ToArray();
         if (dupes.Length > 0) throw new ArgumentException($"figure names must be unique in a report: {string.Join(", ", dupes)}");
         Directory.CreateDirectory(directory);
         string figDir = Path.Combine(directory, FiguresFolder);
-        var rendered = report.AllFigures.Select(f => FigureRenderer.Render(f, figDir, sz)).ToList();
+        var rendered = report.AllFigures.Select(f => FigureRenderer.Render(f, figDir, sz, style)).ToList();
         string md = Path.Combine(directory, "report.md");
         string html = Path.Combine(directory, "report.html");
         File.WriteAllText(md, Markdown(report));

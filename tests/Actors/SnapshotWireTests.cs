@@ -37,7 +37,7 @@ public sealed class SnapshotWireTests() : TestKit(ClusterHost.BuildConfig(new No
     /// <summary>A 400-observation snapshot is ~650 KB, far above Akka.Remote's 128 KB default frame: cluster.hocon must
     /// raise maximum-frame-size or acquisition workers never get their rounds.</summary>
     [Fact]
-    public void ALargeGpSnapshotCrossesTheWire()
+    public async Task ALargeGpSnapshotCrossesTheWire()
     {
         var r = Round(400);
         var d = r.Snapshot.Export();
@@ -52,11 +52,11 @@ public sealed class SnapshotWireTests() : TestKit(ClusterHost.BuildConfig(new No
             Sys.ActorSelection(new RootActorPath(addr) / "user" / "sink").Tell(msg, TestActor);
             ExpectMsg<Contracts.Pong>(p => p.Nonce == 400, TimeSpan.FromSeconds(15));
         }
-        finally { receiver.Terminate().Wait(TimeSpan.FromSeconds(10)); }
+        finally { await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10)); }
     }
 
     [Fact]
-    public void ASnapshotAboveTheLimitIsScoredOnTheCoordinatorInstead()
+    public async Task ASnapshotAboveTheLimitIsScoredOnTheCoordinatorInstead()
     {
         var r = Round(50);
         var worker = CreateTestProbe();
@@ -65,7 +65,7 @@ public sealed class SnapshotWireTests() : TestKit(ClusterHost.BuildConfig(new No
         var done = new TaskCompletionSource<RoundScores>();
         big.Begin(new ScoreRound(r, done));
         Assert.True(done.Task.IsCompleted);
-        Assert.Equal(8, done.Task.Result.Unscored.Count); // every chunk handed back for local scoring
+        Assert.Equal(8, (await done.Task).Unscored.Count); // every chunk handed back for local scoring
         worker.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
 
         var fits = new AcquisitionDispatch("s", 128, TimeSpan.FromMinutes(1), maxSnapshotBytes: AcquisitionDispatch.SnapshotBytes(r));

@@ -41,7 +41,7 @@ public sealed class TlsTests() : TestKit("akka.actor.provider = local", "tls")
     }
 
     [Fact]
-    public void NodesWithThePinnedCertificateTalkAndAStrangerIsRefused()
+    public async Task NodesWithThePinnedCertificateTalkAndAStrangerIsRefused()
     {
         using var a = Node("tls-a", Trusted, Trusted.Thumbprint);
         using var b = Node("tls-b", Trusted, Trusted.Thumbprint);
@@ -58,6 +58,6 @@ public sealed class TlsTests() : TestKit("akka.actor.provider = local", "tls")
             c.ActorSelection(new RootActorPath(addr) / "user" / "echo").Tell(new Ping(2), probeC.Ref);
             probeC.ExpectNoMsg(TimeSpan.FromSeconds(3));
         }
-        finally { Task.WaitAll(a.Terminate(), b.Terminate(), c.Terminate()); }
+        finally { await Task.WhenAll(a.Terminate(), b.Terminate(), c.Terminate()); }
     }
 }

@@ -32,7 +32,7 @@ public sealed class WireTests() : TestKit(ClusterHost.BuildConfig(new NodeOption
     """ }), "sender")
 {
     [Fact]
-    public void MalformedMessageOnTheWireIsLoggedAndDroppedAndTheNodeKeepsServing()
+    public async Task MalformedMessageOnTheWireIsLoggedAndDroppedAndTheNodeKeepsServing()
     {
         using var receiver = ClusterHost.Start(new NodeOptions { SystemName = "receiver" });
         try
@@ -55,6 +55,6 @@ public sealed class WireTests() : TestKit(ClusterHost.BuildConfig(new NodeOption
             echo.Tell(new Ping(2), TestActor);
             ExpectMsg<Pong>(p => p.Nonce == 2, TimeSpan.FromSeconds(10));
         }
-        finally { receiver.Terminate().Wait(TimeSpan.FromSeconds(10)); }
+        finally { await receiver.Terminate().WaitAsync(TimeSpan.FromSeconds(10)); }
     }
 }

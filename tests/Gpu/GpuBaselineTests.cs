@@ -15,7 +15,7 @@ public class GpuBaselineTests
     {
         var g = GpuSpec.Load(preset);
         Assert.Equal(preset, g.Name);
-        Assert.Equal(7, g.Sources.Count);
+        Assert.Equal(8, g.Sources.Count); // seven required constants and the die area
         Assert.All(g.Sources.Values, s => Assert.False(string.IsNullOrWhiteSpace(s)));
         Assert.True(g.PeakFp32Flops > 1e12 && g.MemoryBandwidthBytesPerSecond > 1e11 && g.TdpWatts > 100);
     }

@@ -30,7 +30,7 @@ public sealed class StudyReportCommandTests : IDisposable
         var (code, o, e) = CliRunner.Run("report", "--study", a, "--study", b, "--study", c, "--out", outDir, "--size", "700x450", "--json");
         Assert.True(code == 0, e);
         using var doc = JsonDocument.Parse(o);
-        var names = doc.RootElement.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("name").GetString()).ToArray();
+        var names = doc.RootElement.GetProperty("figures").EnumerateArray().Select(f => f.GetProperty("name").GetString()!).ToArray();
         Assert.Equal(["convergence"], names); // no network in a synthetic study: no time figures
         var f = FigureJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "figures", "convergence.json")));
         var bo = f.Series.Single(s => s.Name.StartsWith("bo", StringComparison.Ordinal) && s.Kind != SeriesKind.Band);

@@ -32,7 +32,8 @@ public sealed class SweepReportCommandTests : IDisposable
                                          "--out", outDir, "--size", "640x420");
         Assert.True(code == 0, e);
         var f = FigureJson.Deserialize(File.ReadAllText(Path.Combine(outDir, "figures", "pareto.json")));
-        var all = f[ParetoFigure.PointsSeries];
+        var points = ParetoFigure.PointSeriesOf(f).ToArray();
+        var all = new { X = points.SelectMany(p => p.X).ToArray(), Y = points.SelectMany(p => p.Y).ToArray() };
         var front = f[ParetoFigure.FrontSeries];
         Assert.Equal(rows, all.X.Length);
         Assert.NotEmpty(front.X);

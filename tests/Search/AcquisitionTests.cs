@@ -80,7 +80,7 @@ public class AcquisitionTests
     [InlineData("ucb", BatchStrategy.KrigingBeliever)]
     [InlineData("ts", BatchStrategy.Thompson)]
     [InlineData("ei", BatchStrategy.Thompson)]
-    public void EveryAcquisitionImprovesOnAllSites(string acq, BatchStrategy batch)
+    public async Task EveryAcquisitionImprovesOnAllSites(string acq, BatchStrategy batch)
     {
         var p = new CriticalSitesProblem(16, 4, 8);
         var cfg = new StudyConfig
@@ -90,7 +90,7 @@ public class AcquisitionTests
         };
         var bo = new BoProposer(new BoOptions { Acquisition = AcquisitionContext.ParseKind(acq), Batch = batch, Candidates = 2000 });
         var s = new Study(cfg, p.Objective, bo);
-        StudyRunner.RunAsync(s, new SyntheticOracle(p), null).GetAwaiter().GetResult();
+        await StudyRunner.RunAsync(s, new SyntheticOracle(p), null);
         double all = p.Objective.EvaluateOne(SiteMask.All(16));
         Assert.True(s.State.Incumbent!.Objective < 0.6 * all, $"{acq}: best {s.State.Incumbent.Objective} vs all {all}");
         var masks = s.State.Observations.Select(o => o.Mask).ToList();

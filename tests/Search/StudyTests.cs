@@ -97,7 +97,7 @@ public class StudyTests
     [Theory]
     [InlineData(7, false)]
     [InlineData(13, true)]
-    public void KilledAndResumedStudyEqualsUninterrupted(int killAfter, bool tearLastLine)
+    public async Task KilledAndResumedStudyEqualsUninterrupted(int killAfter, bool tearLastLine)
     {
         var p = new CriticalSitesProblem(16, 4, 2);
         var reference = RunStudy(p, "bo", 30, 5);
@@ -121,7 +121,7 @@ public class StudyTests
         var oracle = new SyntheticOracle(p);
         var resumed = Study.Replay(contents, p.Objective, Proposer("bo"));
         using (var log = StudyLog.Append(path, contents.ValidLength))
-            StudyRunner.RunAsync(resumed, oracle, log).GetAwaiter().GetResult();
+            await StudyRunner.RunAsync(resumed, oracle, log);
 
         Assert.Equal(reference.State.Observations.Select(Key), resumed.State.Observations.Select(Key));
         Assert.Equal(30 - recorded, oracle.Calls); // no recorded call repeated

@@ -23,8 +23,9 @@ public static class EstimateCommand
         var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32, mixed.", DefaultValueFactory = _ => "fp32" };
         var detail = new Option<bool>("--detail") { Description = "Also print the per-segment, per-site and per-layer breakdown." };
         var json = Cli.JsonOption();
+        var iso = new Option<string>("--iso") { Description = IsoComparison.OptionHelp };
         var cmd = new Command("estimate", "Estimate one training batch on a ReRAM-crossbar accelerator (and a GPU baseline).")
-            { net, arch, gpu, precision, batch, norm, detail, json };
+            { net, arch, gpu, precision, batch, norm, detail, json, iso };
         cmd.SetAction(r =>
         {
             int b = r.GetValue(batch);
@@ -34,14 +35,17 @@ public static class EstimateCommand
             var mask = NormPlacement.Parse(r.GetValue(norm)!, network.SiteCount);
             var gpuResult = GpuComparison.Compute(r.GetValue(gpu)!, GpuComparison.ParsePrecision(r.GetValue(precision)!), network, b, mask);
             var e = new ScalarEvaluator(ModelTables.Build(network, spec, b)).Evaluate(mask);
-            if (r.GetValue(json)) { WriteJson(e, gpuResult); return Cli.ExitOk; }
+            var (isoArea, isoPower) = IsoComparison.ParseTargets(r.GetValue(iso));
+            var isoResult = isoArea || isoPower ? IsoComparison.Compute(r.GetValue(gpu)!, gpuResult, isoArea, isoPower, network, spec, b, mask) : null;
+            if (r.GetValue(json)) { WriteJson(e, gpuResult, isoResult); return Cli.ExitOk; }
             WriteText(e, gpuResult, network.SiteCount, r.GetValue(detail));
+            isoResult?.WriteText(Cli.Out);
             return Cli.ExitOk;
         });
         return cmd;
     }
 
-    private static void WriteJson(Estimate e, GpuComparison? g)
+    private static void WriteJson(Estimate e, GpuComparison? g, IsoComparison? iso = null)
     {
         var o = new Dictionary<string, object?>
         {
@@ -86,6 +90,7 @@ public static class EstimateCommand
                 forwardSeconds = l.ForwardSeconds, backwardSeconds = l.BackwardSeconds, computeJoulesPerImage = l.ComputeJoulesPerImage,
             }),
         };
+        iso?.AddJson(o);
         Cli.Out.WriteLine(JsonSerializer.Serialize(o));
     }
 

@@ -23,6 +23,10 @@ public sealed record GpuSpec
     public required double TdpWatts { get; init; }
     /// <summary>Fixed cost added per kernel (s).</summary>
     public required double KernelOverheadSeconds { get; init; }
+    /// <summary>Area of the GPU die (mm²), for iso-area comparisons; 0 = not given (optional field <c>dieAreaMm2</c>).</summary>
+    public double DieAreaMm2 { get; init; }
+    /// <summary>Board power (W) the iso-power comparison matches: the board power limit <see cref="TdpWatts"/>.</summary>
+    public double BoardPowerWatts => TdpWatts;
     /// <summary>Source string of every constant, keyed by JSON field name.</summary>
     public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
 
@@ -50,6 +54,8 @@ public sealed record GpuSpec
         return Parse(text, presetOrPath);
     }
 
+    private const string OptionalDieArea = "dieAreaMm2";
+
     private static readonly string[] RequiredPositive =
         ["peakFp32Flops", "memoryBandwidthBytesPerSecond", "memoryBytes", "tdpWatts"];
     private static readonly string[] RequiredNonNegative =
@@ -65,7 +71,7 @@ public sealed record GpuSpec
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) throw new SpecError($"{source}: the top level must be an object");
-            var known = new HashSet<string>(RequiredPositive.Concat(RequiredNonNegative)) { "name", "description" };
+            var known = new HashSet<string>(RequiredPositive.Concat(RequiredNonNegative)) { "name", "description", OptionalDieArea };
             foreach (var p in root.EnumerateObject())
                 if (!known.Contains(p.Name)) throw new SpecError($"{source}: unknown field '{p.Name}'");
             if (!root.TryGetProperty("name", out var n) || n.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(n.GetString()))
@@ -87,6 +93,18 @@ public sealed record GpuSpec
                 values[f] = x;
                 sources[f] = s.GetString()!;
             }
+            double dieArea = 0;
+            if (root.TryGetProperty(OptionalDieArea, out var da))
+            {
+                if (da.ValueKind != JsonValueKind.Object || !da.TryGetProperty("value", out var v) || v.ValueKind != JsonValueKind.Number)
+                    throw new SpecError($"{source}: '{OptionalDieArea}' must be an object {{\"value\": number, \"source\": \"…\"}}");
+                if (!da.TryGetProperty("source", out var s) || s.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(s.GetString()))
+                    throw new SpecError($"{source}: '{OptionalDieArea}.source' must name where the value comes from");
+                dieArea = v.GetDouble();
+                if (!double.IsFinite(dieArea) || dieArea <= 0)
+                    throw new SpecError($"{source}: '{OptionalDieArea}' must be > 0, got {v.GetRawText()}");
+                sources[OptionalDieArea] = s.GetString()!;
+            }
             return new GpuSpec
             {
                 Name = n.GetString()!,
@@ -98,6 +116,7 @@ public sealed record GpuSpec
                 MemoryBytes = values["memoryBytes"],
                 TdpWatts = values["tdpWatts"],
                 KernelOverheadSeconds = values["kernelOverheadSeconds"],
+                DieAreaMm2 = dieArea,
                 Sources = sources,
             };
         }

@@ -44,7 +44,20 @@ public static class NetworkReport
 
         var nets = new List<Network> { net };
         foreach (var n in compare ?? []) if (nets.All(x => x.Name != n.Name)) nets.Add(n);
-        var gpuData = GpuComparisonFor(nets, spec, batch, gpus ?? GpuSpec.Presets.Select(GpuSpec.Load).ToArray());
+        // The sites the user chose (--norm) on every network, chip and GPUs alike; all sites when none was chosen.
+        // A selector that does not fit a compared network (a mask: of another length) leaves that network out.
+        string sitesLabel = chosen is null ? "all normalization sites active" : $"normalization sites {chosenText}";
+        var skipped = new List<string>();
+        SiteMask? MaskFor(Network n)
+        {
+            if (chosen is null) return SiteMask.All(n.SiteCount);
+            if (ReferenceEquals(n, net)) return chosen;
+            try { return NormPlacement.Parse(chosenText, n.SiteCount); }
+            catch (DeepTrain.Model.UserError) { skipped.Add(n.Name); return null; }
+        }
+        var gpuData = GpuComparisonFor(nets, spec, batch, gpus ?? GpuSpec.Presets.Select(GpuSpec.Load).ToArray(), MaskFor, sitesLabel);
+        if (skipped.Count > 0)
+            gpuData = gpuData with { Note = gpuData.Note + $" Left out ({chosenText} does not apply to them): {string.Join(", ", skipped)}." };
         var gpuFigures = GpuComparisonFigure.Build(gpuData, "gpu");
         var gpuTable = new ReportTable(["network", "device", "images/s", "energy/image"],
             gpuData.Networks.SelectMany(n => n.Devices.Select(d => (IReadOnlyList<string>)
@@ -74,25 +87,28 @@ public static class NetworkReport
                 new($"{ArchLabel(spec.Name)} against GPUs")
                 {
                     Figures = gpuFigures, Table = gpuTable,
-                    Paragraphs = [$"Every site active (the reference networks), batch {batch}; GPUs from the roofline baseline in FP32 with calibrated efficiencies (docs/GPU.md)."],
+                    Paragraphs = [$"Batch {batch}, {sitesLabel} on the accelerator and on the GPUs alike; GPUs from the roofline baseline in FP32 with calibrated efficiencies (docs/GPU.md)."],
                 },
             ],
         };
     }
 
-    /// <summary>DeepTrain (this spec, all sites) and each GPU preset on each network, same batch.</summary>
-    public static GpuComparison GpuComparisonFor(IReadOnlyList<Network> nets, ArchSpec spec, int batch, IReadOnlyList<GpuSpec> gpus)
+    /// <summary>DeepTrain (this spec) and each GPU preset on each network, same batch and same mask:
+    /// <paramref name="maskFor"/>'s (null = all sites; a null mask leaves the network out).</summary>
+    public static GpuComparison GpuComparisonFor(IReadOnlyList<Network> nets, ArchSpec spec, int batch, IReadOnlyList<GpuSpec> gpus,
+                                                 Func<Network, SiteMask?>? maskFor = null, string sitesLabel = "all normalization sites active")
     {
         var rows = new List<NetworkComparison>();
         foreach (var n in nets)
         {
-            var mask = SiteMask.All(n.SiteCount);
+            var mask = maskFor is null ? SiteMask.All(n.SiteCount) : maskFor(n);
+            if (mask is null) continue;
             var e = new ScalarEvaluator(ModelTables.Build(n, spec, batch)).Evaluate(mask);
             var devices = new List<DeviceResult> { new(ArchLabel(spec.Name), e.ImagesPerSecond, e.EnergyPerImageJoules) };
             foreach (var g in gpus) devices.Add(GpuAdapters.ToDevice(new GpuBaseline(n, g, batch).Estimate(mask)));
             rows.Add(new NetworkComparison(n.Name, devices));
         }
-        return new GpuComparison(rows, $"Batch {batch}, all normalization sites active.");
+        return new GpuComparison(rows, $"Batch {batch}, {sitesLabel}.");
     }
 
     /// <summary>"deeptrain" → "DeepTrain", "isaac" → "ISAAC", "pipelayer" → "PipeLayer"; other names unchanged.</summary>

@@ -22,7 +22,9 @@ public static class StudyAdapters
         return st;
     }
 
-    /// <summary>Best feasible objective after each proposal call (reference calls excluded), as the study saw it.</summary>
+    /// <summary>Best feasible objective after each oracle call, as the study saw it. Reference calls count: they are
+    /// oracle calls and the budget counts them (`optimize --budget`: "oracle calls in total, reference included"), so
+    /// call n on the axis is the n-th call the oracle ran.</summary>
     public static ConvergenceRun ToRun(StudyLog.Contents log)
     {
         var st = new StudyState(log.Config, new LoggedObjective(log.Config));
@@ -30,7 +32,7 @@ public static class StudyAdapters
         foreach (var o in log.Observations)
         {
             st.Add(o);
-            if (!o.IsReference) best.Add(st.Incumbent?.Objective ?? double.NaN);
+            best.Add(st.Incumbent?.Objective ?? double.NaN);
         }
         return ConvergenceRun.FromBestSoFar(log.Config.Method, log.Config.Seed, best);
     }

@@ -4,8 +4,9 @@ namespace DeepTrain.Reports.Data;
 /// anything else ("mm²", "images/s", "sites") is shown as is.</summary>
 public sealed record Quantity(string Name, string Unit = "");
 
-/// <summary>One sweep point on the two chosen axes.</summary>
-public readonly record struct ScatterPoint(double X, double Y, string? Label = null);
+/// <summary>One sweep point on the two chosen axes. <paramref name="Group"/> (e.g. "resnet56, batch 64") colours the
+/// point in the figure when the points have two or more groups.</summary>
+public readonly record struct ScatterPoint(double X, double Y, string? Label = null, string? Group = null);
 
 /// <summary>
 /// Sweep points over two user-named axes, with their Pareto front (lower is better unless the Maximize flags say

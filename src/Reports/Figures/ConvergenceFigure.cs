@@ -64,7 +64,7 @@ public static class ConvergenceFigure
         {
             Name = name,
             Title = "Search convergence",
-            X = new AxisSpec("Oracle calls", "count"),
+            X = new AxisSpec("Oracle calls, reference included", "count"),
             Y = new AxisSpec($"Best feasible {data.ObjectiveQuantity}", unit.Unit == data.ObjectiveQuantity ? null : unit.Unit),
             Series = series,
             IntegerX = true,

@@ -10,7 +10,11 @@ public sealed record RenderedFigure(Figure Figure, string PngPath, string SvgPat
 /// <summary>
 /// Draws a <see cref="Figure"/> with ScottPlot 5, headless (SkiaSharp). The only place that knows ScottPlot.
 /// Font sizes, line widths and markers are given for a 900×560 figure and scale with the requested size, so a figure
-/// printed at column width keeps ≥ 8 pt text. Log axes are drawn by plotting log10 values with decade ticks.
+/// printed at column width keeps ≥ 8 pt text; <see cref="FigureStyle.Paper"/> enlarges text and lines further. Log axes
+/// are drawn by plotting log10 values with decade ticks. Dashed lines are dashed in the PNG by the rasterizer and in
+/// the SVG by a <c>stroke-dasharray</c> attribute written here: SkiaSharp's SVG canvas cannot express a dash path
+/// effect (it prints "Unsupported path effect in addPaint." on stderr and draws the line solid), so the SVG plot gets
+/// solid lines in a tag colour that is then rewritten.
 /// </summary>
 public static class FigureRenderer
 {
@@ -26,27 +30,43 @@ public static class FigureRenderer
     });
 
     /// <summary>Writes &lt;dir&gt;/&lt;figure.Name&gt;.png and .svg at <paramref name="size"/>, and .json with the series.</summary>
-    public static RenderedFigure Render(Figure figure, string directory, FigureSize size)
+    public static RenderedFigure Render(Figure figure, string directory, FigureSize size, FigureStyle style = FigureStyle.Screen)
     {
         if (size.Width < 100 || size.Height < 100) throw new ArgumentException($"figure size {size.Width}×{size.Height} is too small (minimum 100×100)");
         Directory.CreateDirectory(directory);
-        var plot = ToPlot(figure, size);
+        var plot = ToPlot(figure, size, style);
         string png = Path.Combine(directory, figure.Name + ".png");
         string svg = Path.Combine(directory, figure.Name + ".svg");
         plot.SavePng(png, size.Width, size.Height);
-        File.WriteAllText(svg, plot.GetSvgXml(size.Width, size.Height));
+        File.WriteAllText(svg, Svg(figure, size, style));
         string json = Path.Combine(directory, figure.Name + ".json");
         File.WriteAllText(json, FigureJson.Serialize(figure));
         return new RenderedFigure(figure, png, svg, json, size);
     }
 
     /// <summary>SVG text of the figure (for inlining in HTML).</summary>
-    public static string Svg(Figure figure, FigureSize size) => ToPlot(figure, size).GetSvgXml(size.Width, size.Height);
-
-    internal static Plot ToPlot(Figure fig, FigureSize size)
+    public static string Svg(Figure figure, FigureSize size, FigureStyle style = FigureStyle.Screen)
     {
-        double s = Math.Clamp(Math.Min(size.Width / ReferenceWidth, size.Height / ReferenceHeight), 0.6, 3.0);
-        float F(double v) => (float)(v * s);
+        var dashTags = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string xml = ToPlot(figure, size, style, dashTags).GetSvgXml(size.Width, size.Height);
+        double s = Scale(size) * style.LineScale();
+        string dash = FormattableString.Invariant($"{10 * s:0.#} {6 * s:0.#}");
+        foreach (var (tag, real) in dashTags)
+            xml = xml.Replace($"stroke=\"{tag}\"", $"stroke=\"{real}\" stroke-dasharray=\"{dash}\"", StringComparison.OrdinalIgnoreCase)
+                     .Replace($"fill=\"{tag}\"", $"fill=\"{real}\"", StringComparison.OrdinalIgnoreCase);
+        return xml;
+    }
+
+    private static double Scale(FigureSize size) => Math.Clamp(Math.Min(size.Width / ReferenceWidth, size.Height / ReferenceHeight), 0.6, 3.0);
+
+    /// <param name="svgDashTags">When given (SVG output), dashed series are drawn solid in a tag colour, recorded here
+    /// as tag → real colour ("#RRGGBB"), for <see cref="Svg"/> to rewrite as stroke-dasharray.</param>
+    internal static Plot ToPlot(Figure fig, FigureSize size, FigureStyle style = FigureStyle.Screen, Dictionary<string, string>? svgDashTags = null)
+    {
+        double s = Scale(size);
+        double fs = s * style.FontScale(), ls = s * style.LineScale();
+        float F(double v) => (float)(v * fs);
+        float L(double v) => (float)(v * ls);
         var plot = new Plot();
         plot.FigureBackground.Color = Colors.White;
         plot.DataBackground.Color = Colors.White;
@@ -64,8 +84,8 @@ public static class FigureRenderer
             ax.Label.ForeColor = Colors.Black;
             ax.TickLabelStyle.FontSize = F(19);
             ax.TickLabelStyle.ForeColor = Colors.Black;
-            ax.FrameLineStyle.Width = F(1.2);
-            ax.MajorTickStyle.Length = F(6);
+            ax.FrameLineStyle.Width = L(1.2);
+            ax.MajorTickStyle.Length = L(6);
         }
         plot.Grid.MajorLineColor = Color.FromHex("#000000").WithAlpha(0.12);
 
@@ -91,7 +111,7 @@ public static class FigureRenderer
                         bars.Add(new Bar
                         {
                             Position = ser.X[i], Value = y[i], ValueBase = b0, Size = ser.BarWidth,
-                            FillColor = colour, LineColor = Colors.White, LineWidth = ser.X.Length > 30 ? 0 : F(1),
+                            FillColor = colour, LineColor = Colors.White, LineWidth = ser.X.Length > 30 ? 0 : L(1),
                         });
                     }
                     var bp = plot.Add.Bars(bars);
@@ -110,12 +130,14 @@ public static class FigureRenderer
                 }
                 default:
                 {
+                    bool dashed = ser.Dashed && ser.Kind != SeriesKind.Markers;
+                    if (dashed && svgDashTags is not null) colour = Color.FromHex(DashTag(ser.Colour, fig, svgDashTags));
                     var sc = plot.Add.Scatter(ser.X, y, colour);
-                    sc.LineWidth = ser.Kind == SeriesKind.Markers ? 0 : F(ser.LineWidth);
-                    sc.LinePattern = ser.Dashed ? LinePattern.Dashed : LinePattern.Solid;
-                    sc.MarkerSize = ser.Kind == SeriesKind.Line || ser.Marker == MarkerKind.None ? 0 : F(ser.MarkerSize);
+                    sc.LineWidth = ser.Kind == SeriesKind.Markers ? 0 : L(ser.LineWidth);
+                    sc.LinePattern = dashed && svgDashTags is null ? LinePattern.Dashed : LinePattern.Solid;
+                    sc.MarkerSize = ser.Kind == SeriesKind.Line || ser.Marker == MarkerKind.None ? 0 : L(ser.MarkerSize);
                     sc.MarkerShape = Shape(ser.Marker);
-                    if (ser.Marker is MarkerKind.Cross or MarkerKind.OpenCircle or MarkerKind.Star) sc.MarkerLineWidth = F(ser.Marker == MarkerKind.Star ? 3 : 2);
+                    if (ser.Marker is MarkerKind.Cross or MarkerKind.OpenCircle or MarkerKind.Star) sc.MarkerLineWidth = L(ser.Marker == MarkerKind.Star ? 3 : 2);
                     if (ser.Step) sc.ConnectStyle = ConnectStyle.StepHorizontal;
                     if (ser.InLegend) sc.LegendText = ser.Name;
                     break;
@@ -196,6 +218,25 @@ public static class FigureRenderer
                 break;
         }
         return plot;
+    }
+
+    /// <summary>A colour a few units away from <paramref name="colour"/> in blue (then green), used by no series of the
+    /// figure and by no other tag: invisible in the drawing, unique in the SVG text.</summary>
+    private static string DashTag(string colour, Figure fig, Dictionary<string, string> tags)
+    {
+        string rgb = colour.TrimStart('#')[..6].ToUpperInvariant();
+        var used = new HashSet<string>(fig.Series.Select(x => x.Colour.TrimStart('#')[..6].ToUpperInvariant()));
+        foreach (var t in tags.Keys) used.Add(t.TrimStart('#').ToUpperInvariant());
+        int v = Convert.ToInt32(rgb, 16);
+        for (int k = 1; k < 64; k++)
+        {
+            int cand = v ^ (k & 0x7) ^ ((k >> 3) << 8); // at most 7/255 off in blue and in green
+            string c = cand.ToString("X6", CultureInfo.InvariantCulture);
+            if (c == rgb || used.Contains(c) || c is "000000" or "FFFFFF") continue;
+            tags["#" + c] = "#" + rgb;
+            return "#" + c;
+        }
+        throw new InvalidOperationException($"no free tag colour near #{rgb}");
     }
 
     // Step expansion for bands: (x0,y0) (x1,y0) (x1,y1) (x2,y1) … so a band matches a StepHorizontal line.

@@ -173,6 +173,7 @@ public sealed class GpSnapshot
         const int Block = 4;
         var pool = ArrayPool<double>.Shared;
         var kb = pool.Rent(Block * n);
+        Span<double> v4 = stackalloc double[Block]; // partial-block lanes; outside the loop (CA2014)
         try
         {
             int words = Kernel.Words;
@@ -193,7 +194,6 @@ public sealed class GpSnapshot
                     // repeat the last candidate), so a candidate's variance is bit-identical wherever it sits in a
                     // batch: chunked scoring on acquisition workers equals scoring the whole candidate set at once.
                     for (int b = nb; b < Block; b++) kb.AsSpan((nb - 1) * n, n).CopyTo(kb.AsSpan(b * n, n));
-                    Span<double> v4 = stackalloc double[Block];
                     Quad4(kb, n, v4, 0);
                     for (int b = 0; b < nb; b++) variance[c0 + b] = v4[b];
                 }
