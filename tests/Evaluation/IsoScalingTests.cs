@@ -50,32 +50,23 @@ public class IsoScalingTests
     }
 
     /// <summary>
-    /// The issue asks for a speedup monotone in the area budget. It is not, on the model as it stands: the replication
-    /// balancer (Mapping/ReplicationBalancer.cs) credits a step with the saving of the backward-error and the gradient
-    /// copies separately, but the pipeline runs them in parallel (backward stage = max of the two), so it accepts steps
-    /// whose real saving is smaller than the extra weight-update time. ResNet-56, batch 64, no sites: 676 tiles give
-    /// 94 copies of the slowest stages and 6.23 ms per batch; 678 tiles give 114 copies and 6.41 ms. This test pins the
-    /// cause; <see cref="SpeedupIsMonotoneInTheAreaBudget"/> is the property that should hold once it is fixed.
+    /// Regression: the old greedy ReplicationBalancer credited a step with the backward-error and the gradient copies'
+    /// savings separately although the pipeline runs them in parallel, so ResNet-56 (batch 64, no sites) was slower on
+    /// 678 tiles (6.41 ms) than on 676 (6.23 ms). The parametric allocator (Mapping/ReplicationAllocator.cs) costs the
+    /// backward stage as the max of the two, so the extra tiles no longer slow the batch.
     /// </summary>
     [Fact]
-    public void ExtraTilesCanSlowTheBatchBecauseTheBalancerCountsParallelBackwardCopiesTwice()
+    public void TwoMoreTilesNoLongerSlowResNet56()
     {
         var n = Zoo.Get("resnet56");
         var none = SiteMask.None(n.SiteCount);
         var small = IsoScaling.EstimateAt(n, DeepTrainChip, 64, none, 676);
         var large = IsoScaling.EstimateAt(n, DeepTrainChip, 64, none, 678);
-        Assert.True(large.CrossbarsUsed > small.CrossbarsUsed);
-        Assert.True(large.TimePerBatchSeconds > small.TimePerBatchSeconds);
-        double pipelineSaving = small.TimePerBatchSeconds - small.WeightUpdateSeconds - (large.TimePerBatchSeconds - large.WeightUpdateSeconds);
-        double extraUpdate = large.WeightUpdateSeconds - small.WeightUpdateSeconds;
-        Assert.True(pipelineSaving > 0 && pipelineSaving < extraUpdate);
-        // Counting the gradient copies' saving a second time (the balancer's Σt) would make the step look profitable.
-        var slowest = small.Layers.Where(l => l.ReplicationForward == 94).ToList();
-        Assert.NotEmpty(slowest);
+        Assert.True(large.TimePerBatchSeconds <= small.TimePerBatchSeconds,
+            $"{large.TimePerBatchSeconds} s on 678 tiles after {small.TimePerBatchSeconds} s on 676");
     }
 
-    [Fact(Skip = "fails on the model as it stands: ReplicationBalancer counts the parallel backward-error and gradient copies' saving twice; "
-                 + "see ExtraTilesCanSlowTheBatchBecauseTheBalancerCountsParallelBackwardCopiesTwice and /work/notes/iso.md")]
+    [Fact]
     public void SpeedupIsMonotoneInTheAreaBudget()
     {
         foreach (var net in new[] { "resnet20", "resnet56", "resnet50" })
@@ -134,7 +125,7 @@ public class IsoScalingTests
     [Theory]
     [InlineData("resnet50", 300.0, true)]
     [InlineData("resnet50", 700.0, true)]
-    [InlineData("resnet56", 300.0, false)] // power jumps past 300 W by more than 1 % between neighbouring tile counts (a replication step)
+    [InlineData("resnet56", 300.0, true)]
     public void ScaledChipPowerIsNearestTheTargetAmongNeighbouringTileCounts(string net, double watts, bool withinOnePercent)
     {
         var n = Zoo.Get(net);
