@@ -93,7 +93,7 @@ public class NumericOptionTests
         var commands = new Func<Command>[]
         {
             OptimizeCommand.Create, EstimateCommand.Create, ParetoCommand.Create, TrainCommand.Create, ReportCommand.Create,
-            SweepCommand.Create, ArchCommand.Create, VersionCommand.Create,
+            SweepCommand.Create, ArchCommand.Create, VersionCommand.Create, NodeCommand.Create,
         };
         int checkedOptions = 0;
         foreach (var factory in commands)

@@ -18,12 +18,12 @@ public static class NodeCommand
     {
         var role = new Option<string>("--role") { Description = "coordinator or worker.", Required = true };
         var host = new Option<string>("--host") { Description = "Address to bind and advertise.", DefaultValueFactory = _ => "127.0.0.1" };
-        var port = new Option<int>("--port") { Description = "TCP port (0 = any free port).", DefaultValueFactory = _ => 0 };
+        var port = Cli.IntOption("--port", "TCP port (0 = any free port).", 0, 0, 65535);
         var join = new Option<string[]>("--join") { Description = "Seed HOST:PORT (repeatable); none: this node is the seed.", AllowMultipleArgumentsPerToken = false };
         var seeds = new Option<string[]>("--seed") { Description = "Deprecated alias of --join.", AllowMultipleArgumentsPerToken = false, Hidden = true };
-        var workers = new Option<int>("--workers") { Description = "Sweep and acquisition workers each (cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
-        var slots = new Option<int>("--oracle-slots") { Description = "Oracle calls run at once on a worker.", DefaultValueFactory = _ => 1 };
-        var chunk = new Option<int>("--chunk") { Description = "Coordinator: BO candidates per acquisition chunk.", DefaultValueFactory = _ => 4096 };
+        var workers = Cli.IntOption("--workers", "Sweep and acquisition workers each.", Environment.ProcessorCount, 0, 1024);
+        var slots = Cli.IntOption("--oracle-slots", "Oracle calls run at once on a worker.", 1, 0, 1024);
+        var chunk = Cli.IntOption("--chunk", "Candidates per BO chunk.", 4096, 1, 5_000_000);
         var store = new Option<string>("--store") { Description = "Coordinator: study store (SQLite).", DefaultValueFactory = _ => "deeptrain-studies.db" };
         var allow = new Option<string[]>("--allow-oracle") { Description = "Command-oracle program allowed (repeatable, * ? wildcards)." };
         var tls = new Option<string?>("--tls-cert") { Description = "PKCS#12 certificate: mutual TLS (docs/CLUSTER.md)." };

@@ -21,7 +21,7 @@ public static class OptimizeCommand
 {
     public static Command Create()
     {
-        var net = new Option<string?>("--net") { Description = "Zoo name or network JSON (for time/energy)." };
+        var net = new Option<string?>("--net") { Description = "Zoo name, network JSON or ONNX file (for time/energy)." };
         var sites = Cli.OptionalIntOption("--sites", "Site count when there is no --net.", 1, Limits.MaxSites);
         var arch = new Option<string>("--arch") { Description = "Preset or spec file.", DefaultValueFactory = _ => "deeptrain" };
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };

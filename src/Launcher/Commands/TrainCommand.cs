@@ -17,7 +17,7 @@ public static class TrainCommand
 {
     public static Command Create()
     {
-        var net = new Option<string>("--net") { Description = "Zoo name or network JSON file.", DefaultValueFactory = _ => "plain24" };
+        var net = new Option<string>("--net") { Description = "Zoo name, network JSON file or ONNX file (.onnx).", DefaultValueFactory = _ => "plain24" };
         var norm = new Option<string>("--norm")
         {
             Description = "Sites: all, none, every:K, … (see docs/MASKS.md).",
