@@ -5,7 +5,7 @@ namespace DeepTrain.Model.Search.Study;
 /// settings in range; asks for rounds 0, 1, 2, … in order, each with valid masks (one digit per site, 0 or 1) and at
 /// most the batch (or reference-seed) count; every observation answers an asked proposal with the same mask and seed,
 /// once, with an accuracy in 0..100 or an error (never both), at least one attempt and non-negative seconds; no round
-/// but the last is left incomplete; nothing beyond the budget. Each violation is a one-line <see cref="UserError"/>
+/// but the last is left incomplete. (The budget is not a bound: `--resume` may raise it without rewriting the header.) Each violation is a one-line <see cref="UserError"/>
 /// prefixed by where the record is ("study.jsonl line 7: …"), so a corrupted or edited log never replays into a study
 /// that repeats recorded calls or uses an impossible number.
 /// </summary>
@@ -49,8 +49,6 @@ public sealed class StudyRecordValidator(string source)
             throw new UserError($"{where}: round {round} asks {items.Count} calls, more than the {(round == 0 ? "reference seeds" : "batch")} ({max})");
         for (int i = 0; i < items.Count; i++)
             if (MaskProblem(items[i].Mask, c.SiteCount) is { } p) throw new UserError($"{where}: masks[{i}] {p}");
-        if ((long)_asked + items.Count > c.Budget)
-            throw new UserError($"{where}: round {round} brings the calls asked to {_asked + items.Count}, beyond the budget ({c.Budget})");
         _firstProposal.Add(_asked);
         _asked += items.Count;
         _asks.Add((round, items));
