@@ -4,8 +4,8 @@ namespace DeepTrain.Model.Search.Study;
 /// The rules every study record must obey, whichever store it came from (JSONL log or SQLite): one header first, with
 /// settings in range; asks for rounds 0, 1, 2, … in order, each with valid masks (one digit per site, 0 or 1) and at
 /// most the batch (or reference-seed) count; every observation answers an asked proposal with the same mask and seed,
-/// once, with an accuracy in 0..100 or an error (never both), at least one attempt and non-negative seconds; no round
-/// but the last is left incomplete. (The budget is not a bound: `--resume` may raise it without rewriting the header.) Each violation is a one-line <see cref="UserError"/>
+/// once, with an accuracy in 0..100 or an error (never both), at least one attempt and non-negative seconds.
+/// (The budget is not a bound: `--resume` may raise it without rewriting the header.) Each violation is a one-line <see cref="UserError"/>
 /// prefixed by where the record is ("study.jsonl line 7: …"), so a corrupted or edited log never replays into a study
 /// that repeats recorded calls or uses an impossible number.
 /// </summary>
@@ -78,19 +78,10 @@ public sealed class StudyRecordValidator(string source)
         _obs.Add(o);
     }
 
-    /// <summary>Checks that only the last round is incomplete and returns the validated contents.</summary>
-    public StudyLog.Contents Finish(long validLength)
-    {
-        var c = Config;
-        for (int r = 0; r + 1 < _asks.Count; r++)
-        {
-            int observed = _obs.Count(o => o.Round == r);
-            if (observed < _asks[r].Items.Count)
-                throw new UserError($"{source}: round {r} has {observed} of {_asks[r].Items.Count} observations, but round {r + 1} was asked after it " +
-                                    "(an earlier round can only be incomplete if records were removed)");
-        }
-        return new StudyLog.Contents(c, _asks, _obs, validLength);
-    }
+    /// <summary>The validated contents. Incomplete rounds are not an error, not even before a later ask: the launcher
+    /// writes a batch of records proposals first, so a kill can leave round r+1's ask before round r's last
+    /// observations; resume runs whatever is unanswered.</summary>
+    public StudyLog.Contents Finish(long validLength) => new(Config, _asks, _obs, validLength);
 
     public static string? MaskProblem(string mask, int sites)
     {
