@@ -36,6 +36,9 @@ public sealed class StudyStore : IDisposable
              CREATE TABLE IF NOT EXISTS studies(study TEXT NOT NULL PRIMARY KEY, ord INTEGER NOT NULL, request BLOB NOT NULL,
                finished INTEGER NOT NULL);
              CREATE TABLE IF NOT EXISTS study_failures(study TEXT NOT NULL PRIMARY KEY, reason TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS headers(study TEXT NOT NULL PRIMARY KEY, header TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS objectives(study TEXT NOT NULL, id INTEGER NOT NULL, objective REAL NOT NULL,
+               PRIMARY KEY(study, id));
              """);
     }
 
@@ -63,9 +66,14 @@ public sealed class StudyStore : IDisposable
     /// <summary>Commits the observation; returns false if one was already recorded for that proposal.</summary>
     public bool TryRecord(string study, StoredObservation o)
     {
-        lock (_db)
+        lock (_db) return TryRecordLocked(study, o, null);
+    }
+
+    private bool TryRecordLocked(string study, StoredObservation o, SqliteTransaction? tx)
+    {
         {
         using var c = _db.CreateCommand();
+        c.Transaction = tx;
         c.CommandText = """
             INSERT OR IGNORE INTO observations
             VALUES ($s, $i, $m, $a, $e, $w, $n, $t, (SELECT COUNT(*) FROM observations WHERE study = $s))
@@ -173,6 +181,63 @@ public sealed class StudyStore : IDisposable
             var list = new List<StoredStudy>();
             while (r.Read()) list.Add(new StoredStudy(r.GetString(0), r.GetInt64(1), (byte[])r.GetValue(2), r.GetInt64(3) != 0));
             return list;
+        }
+    }
+
+    /// <summary>The study's header (the JSONL header record, for <see cref="SqliteStudyLog"/>), or null.</summary>
+    public string? Header(string study)
+    {
+        lock (_db)
+        {
+            using var c = _db.CreateCommand();
+            c.CommandText = "SELECT header FROM headers WHERE study = $s";
+            c.Parameters.AddWithValue("$s", study);
+            return c.ExecuteScalar() as string;
+        }
+    }
+
+    public void SetHeader(string study, string header)
+    {
+        lock (_db)
+        {
+            using var c = _db.CreateCommand();
+            c.CommandText = "INSERT OR REPLACE INTO headers VALUES ($s, $h)";
+            c.Parameters.AddWithValue("$s", study); c.Parameters.AddWithValue("$h", header);
+            c.ExecuteNonQuery();
+        }
+    }
+
+    /// <summary>Records an observation and its objective value in one transaction; false if already recorded.</summary>
+    public bool TryRecord(string study, StoredObservation o, double objective)
+    {
+        lock (_db)
+        {
+            using var tx = _db.BeginTransaction();
+            bool added = TryRecordLocked(study, o, tx);
+            if (added)
+            {
+                using var c = _db.CreateCommand();
+                c.Transaction = tx;
+                c.CommandText = "INSERT OR REPLACE INTO objectives VALUES ($s, $i, $o)";
+                c.Parameters.AddWithValue("$s", study); c.Parameters.AddWithValue("$i", o.ProposalId); c.Parameters.AddWithValue("$o", objective);
+                c.ExecuteNonQuery();
+            }
+            tx.Commit();
+            return added;
+        }
+    }
+
+    public Dictionary<long, double> Objectives(string study)
+    {
+        lock (_db)
+        {
+            using var c = _db.CreateCommand();
+            c.CommandText = "SELECT id, objective FROM objectives WHERE study = $s";
+            c.Parameters.AddWithValue("$s", study);
+            using var r = c.ExecuteReader();
+            var d = new Dictionary<long, double>();
+            while (r.Read()) d[r.GetInt64(0)] = r.GetDouble(1);
+            return d;
         }
     }
 

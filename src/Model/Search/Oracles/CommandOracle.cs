@@ -11,7 +11,9 @@ namespace DeepTrain.Model.Search.Oracles;
 /// placeholders {mask} (0/1 string in site order), {net} and {seed} are replaced; the same values are in the
 /// environment as DEEPTRAIN_MASK, DEEPTRAIN_NET, DEEPTRAIN_SEED. The last non-empty line of standard output must be a
 /// JSON object with a numeric "accuracy" in percent. Timeout, non-zero exit, missing/non-JSON line, NaN or a value
-/// outside 0..100 is a failed call whose message carries the stderr tail.
+/// outside 0..100 is a failed call whose message carries the stderr tail. Placeholders are refused in the program
+/// position. Each call runs in its own process group and dies with this process (<see cref="OracleProcess"/>); on a
+/// timeout or cancellation the whole group is killed, and the recorded failure says so.
 /// </summary>
 public sealed class CommandOracle : IAccuracyOracle
 {
@@ -21,9 +23,13 @@ public sealed class CommandOracle : IAccuracyOracle
     {
         _argv = SplitArguments(template);
         if (_argv.Length == 0) throw new OracleError("command oracle: empty command");
+        if (Placeholders.Any(_argv[0].Contains))
+            throw new OracleError($"command oracle: the program '{_argv[0]}' contains a placeholder; {{mask}}, {{net}} and {{seed}} are only allowed in arguments");
         Timeout = timeout;
         Name = "command:" + template;
     }
+
+    public static readonly string[] Placeholders = ["{mask}", "{net}", "{seed}"];
 
     public string Name { get; }
     public TimeSpan Timeout { get; }
@@ -68,41 +74,80 @@ public sealed class CommandOracle : IAccuracyOracle
         return args.ToArray();
     }
 
+    /// <summary>How long to keep reading stdout/stderr after the oracle's main process exited: a background child that
+    /// still holds the pipes is not waited for beyond this.</summary>
+    public static readonly TimeSpan OutputGrace = TimeSpan.FromSeconds(1);
+
     public async Task<OracleResult> EvaluateAsync(OracleRequest request, CancellationToken cancellationToken)
     {
         string mask = request.Mask.ToString(), seed = request.Seed.ToString(CultureInfo.InvariantCulture);
         string Sub(string a) => a.Replace("{mask}", mask).Replace("{net}", request.Network).Replace("{seed}", seed);
-        var psi = new ProcessStartInfo(Sub(_argv[0]))
-        {
-            RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true,
-            UseShellExecute = false, CreateNoWindow = true,
-        };
-        for (int i = 1; i < _argv.Length; i++) psi.ArgumentList.Add(Sub(_argv[i]));
+        var argv = new List<string> { _argv[0] };
+        for (int i = 1; i < _argv.Length; i++) argv.Add(Sub(_argv[i]));
+        var psi = OracleProcess.StartInfo(argv);
         psi.Environment["DEEPTRAIN_MASK"] = mask;
         psi.Environment["DEEPTRAIN_NET"] = request.Network;
         psi.Environment["DEEPTRAIN_SEED"] = seed;
-        using var proc = new Process { StartInfo = psi };
-        try { proc.Start(); }
+        Process proc;
+        try { proc = await OracleProcess.StartAsync(psi).ConfigureAwait(false); }
         catch (Exception e) when (e is System.ComponentModel.Win32Exception or InvalidOperationException)
         {
             return OracleResult.Failed($"cannot start '{_argv[0]}': {e.Message}");
         }
-        proc.StandardInput.Close();
-        var stdoutTask = proc.StandardOutput.ReadToEndAsync(CancellationToken.None);
-        var stderrTask = proc.StandardError.ReadToEndAsync(CancellationToken.None);
-        using var timeout = new CancellationTokenSource(Timeout);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
-        try { await proc.WaitForExitAsync(linked.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException)
+        using var _ = proc;
+        var group = new OracleProcess.Group(proc);
+        try
         {
-            try { proc.Kill(entireProcessTree: true); } catch (InvalidOperationException) { }
-            await proc.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            return OracleResult.Failed($"timed out after {Timeout.TotalSeconds:0.#} s{Tail(await stderrTask.ConfigureAwait(false))}");
+            proc.StandardInput.Close();
+            var stdout = new Pump(proc.StandardOutput);
+            var stderr = new Pump(proc.StandardError);
+            using var timeout = new CancellationTokenSource(Timeout);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancellationToken);
+            try { await proc.WaitForExitAsync(linked.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException)
+            {
+                string killed = group.KillAll();
+                await proc.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                await Pump.Drain(OutputGrace, stderr).ConfigureAwait(false);
+                return OracleResult.Failed($"timed out after {Timeout.TotalSeconds:0.#} s; {killed}{Tail(stderr.Text)}");
+            }
+            // The main process is gone; what it wrote is in the pipes. Children it left behind may hold them open:
+            // read for a short grace, then end the whole group (which also closes the pipes).
+            await Pump.Drain(OutputGrace, stdout, stderr).ConfigureAwait(false);
+            group.KillAll();
+            await Pump.Drain(OutputGrace, stdout, stderr).ConfigureAwait(false);
+            if (proc.ExitCode != 0) return OracleResult.Failed($"exited with code {proc.ExitCode}{Tail(stderr.Text)}");
+            return ParseOutput(stdout.Text, stderr.Text);
         }
-        string stdout = await stdoutTask.ConfigureAwait(false), stderr = await stderrTask.ConfigureAwait(false);
-        if (proc.ExitCode != 0) return OracleResult.Failed($"exited with code {proc.ExitCode}{Tail(stderr)}");
-        return ParseOutput(stdout, stderr);
+        finally { group.KillAll(); }
+    }
+
+    /// <summary>Reads a pipe to its end in the background; <see cref="Text"/> is what has arrived so far.</summary>
+    private sealed class Pump
+    {
+        private readonly StringBuilder _sb = new();
+        private readonly Task _task;
+
+        public Pump(StreamReader r)
+        {
+            _task = Task.Run(async () =>
+            {
+                var buf = new char[4096];
+                try
+                {
+                    int n;
+                    while ((n = await r.ReadAsync(buf).ConfigureAwait(false)) > 0) lock (_sb) _sb.Append(buf, 0, n);
+                }
+                catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException) { }
+            });
+        }
+
+        public string Text { get { lock (_sb) return _sb.ToString(); } }
+
+        /// <summary>Waits until every pump reached end of file, or the grace has passed.</summary>
+        public static Task Drain(TimeSpan grace, params Pump[] pumps) =>
+            Task.WhenAny(Task.WhenAll(pumps.Select(p => p._task)), Task.Delay(grace));
     }
 
     /// <summary>Reads {"accuracy": …} from the last non-empty stdout line.</summary>

@@ -91,7 +91,7 @@ public sealed class Study
 /// observation as soon as it exists, tells the study. Stops at the budget or when the method has nothing to ask.</summary>
 public static class StudyRunner
 {
-    public static async Task RunAsync(Study study, IAccuracyOracle oracle, StudyLog? log,
+    public static async Task RunAsync(Study study, IAccuracyOracle oracle, IStudyStore? log,
                                       Action<Observation, Study>? onObservation = null, CancellationToken ct = default)
     {
         while (true)
@@ -114,7 +114,7 @@ public static class StudyRunner
         }
     }
 
-    private static async Task<Observation> RunOne(Proposal p, string net, IAccuracyOracle oracle, StudyLog? log, CancellationToken ct)
+    private static async Task<Observation> RunOne(Proposal p, string net, IAccuracyOracle oracle, IStudyStore? log, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
         var r = await oracle.EvaluateAsync(new OracleRequest(p.Mask, net, p.Seed), ct).ConfigureAwait(false);
