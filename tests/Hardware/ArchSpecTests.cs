@@ -41,7 +41,7 @@ public class ArchSpecTests
 
     [Fact]
     public void NegativeFieldIsNamed() =>
-        Assert.Contains("dram.bandwidthBytesPerSecond must be positive", Broken(n => n["dram"]!["bandwidthBytesPerSecond"] = -1).Message);
+        Assert.Contains("dram.bandwidthBytesPerSecond must be between", Broken(n => n["dram"]!["bandwidthBytesPerSecond"] = -1).Message);
 
     [Fact]
     public void InconsistentCellBitsAreNamed() =>

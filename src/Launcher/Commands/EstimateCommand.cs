@@ -34,7 +34,8 @@ public static class EstimateCommand
             var spec = ArchSpec.Load(r.GetValue(arch)!);
             var mask = NormPlacement.Parse(r.GetValue(norm)!, network.SiteCount);
             var gpuResult = GpuComparison.Compute(r.GetValue(gpu)!, GpuComparison.ParsePrecision(r.GetValue(precision)!), network, b, mask);
-            var e = new ScalarEvaluator(ModelTables.Build(network, spec, b)).Evaluate(mask);
+            var e = EstimateGuard.Check(new ScalarEvaluator(ModelTables.Build(network, spec, b)).Evaluate(mask));
+            gpuResult?.Check(e);
             var (isoArea, isoPower) = IsoComparison.ParseTargets(r.GetValue(iso));
             var isoResult = isoArea || isoPower ? IsoComparison.Compute(r.GetValue(gpu)!, gpuResult, isoArea, isoPower, network, spec, b, mask) : null;
             if (r.GetValue(json)) { WriteJson(e, gpuResult, isoResult); return Cli.ExitOk; }
@@ -148,6 +149,17 @@ public sealed record GpuComparison(string Name, GpuPrecision Precision, double T
         var spec = GpuSpec.Load(gpu);
         var e = new GpuBaseline(net, spec, batch, precision).Estimate(mask);
         return new GpuComparison(spec.Name, precision, e.TimePerBatchSeconds, e.EnergyPerImageJoules);
+    }
+
+    /// <summary>Final guard on the GPU figures and the ratios printed against <paramref name="e"/>.</summary>
+    public void Check(Estimate e)
+    {
+        string who = $"GPU '{Name}' with '{e.Network}' at batch {e.Batch}";
+        EstimateGuard.Check(who, "time per batch", TimePerBatchSeconds);
+        EstimateGuard.Check(who, "energy per image", EnergyPerImageJoules);
+        EstimateGuard.Check(who, "images per second", e.Batch / TimePerBatchSeconds);
+        EstimateGuard.Check(who, "speedup", TimePerBatchSeconds / e.TimePerBatchSeconds);
+        EstimateGuard.Check(who, "energy ratio", EnergyPerImageJoules / e.EnergyPerImageJoules);
     }
 
     public static GpuPrecision ParsePrecision(string text) => text.Trim().ToLowerInvariant() switch

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 
@@ -61,6 +62,20 @@ public sealed record GpuSpec
     private static readonly string[] RequiredNonNegative =
         ["peakTf32TensorFlops", "peakFp16TensorFlops", "kernelOverheadSeconds"];
 
+    /// <summary>Accepted (min, max) of each field, with the reason (docs/GPU.md, "Accepted ranges"). A tensor-core
+    /// rate may also be exactly 0 (no such mode). Keeps every derived time and energy finite.</summary>
+    public static IReadOnlyDictionary<string, (double Min, double Max, string Reason)> Ranges { get; } =
+        new Dictionary<string, (double, double, string)>
+        {
+            ["peakFp32Flops"] = (1e6, 1e18, "1 MFLOP/s to 1 EFLOP/s (an H100 gives 6.7e13)"),
+            ["peakTf32TensorFlops"] = (1e6, 1e18, "0 (no TF32 mode) or 1 MFLOP/s to 1 EFLOP/s"),
+            ["peakFp16TensorFlops"] = (1e6, 1e18, "0 (no tensor cores) or 1 MFLOP/s to 1 EFLOP/s"),
+            ["memoryBandwidthBytesPerSecond"] = (1e6, 1e15, "1 MB/s to 1 PB/s (HBM3: 3.35e12)"),
+            ["memoryBytes"] = (1e6, 1e15, "1 MB to 1 PB"),
+            ["tdpWatts"] = (0.1, 1e5, "0.1 W to 100 kW per board"),
+            ["kernelOverheadSeconds"] = (0, 1, "0 to 1 s per kernel launch (real: ~5 µs)"),
+        };
+
     /// <summary>Parses a spec; any problem is a one-line <see cref="SpecError"/> naming the field.</summary>
     public static GpuSpec Parse(string json, string source = "GPU spec")
     {
@@ -86,10 +101,15 @@ public sealed record GpuSpec
                     throw new SpecError($"{source}: '{f}' must be an object {{\"value\": number, \"source\": \"…\"}}");
                 if (!c.TryGetProperty("source", out var s) || s.ValueKind != JsonValueKind.String || string.IsNullOrWhiteSpace(s.GetString()))
                     throw new SpecError($"{source}: '{f}.source' must name where the value comes from");
-                double x = v.GetDouble();
+                if (!v.TryGetDouble(out double x)) x = double.PositiveInfinity; // beyond double's range
                 bool positive = RequiredPositive.Contains(f);
                 if (!double.IsFinite(x) || x < 0 || (positive && x == 0))
                     throw new SpecError($"{source}: '{f}' must be {(positive ? "> 0" : "≥ 0")}, got {v.GetRawText()}");
+                var (min, max, why) = Ranges[f];
+                bool zeroAllowed = f is "peakTf32TensorFlops" or "peakFp16TensorFlops";
+                if ((x < min || x > max) && !(zeroAllowed && x == 0))
+                    throw new SpecError(string.Create(CultureInfo.InvariantCulture,
+                        $"{source}: '{f}' must be between {min:G} and {max:G} ({why}), got {v.GetRawText()}"));
                 values[f] = x;
                 sources[f] = s.GetString()!;
             }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -101,47 +102,50 @@ public sealed record ArchSpec
         if (NormUnits is null) throw new SpecError($"{origin}: missing field normUnits");
         if (Noc is null) throw new SpecError($"{origin}: missing field noc");
         if (Dram is null) throw new SpecError($"{origin}: missing field dram");
-        v.Positive("technologyNodeNm", TechnologyNodeNm);
-        v.Positive("activationBits", ActivationBits);
-        v.Positive("imageBits", ImageBits);
+        v.In(SpecRanges.TechnologyNodeNm, TechnologyNodeNm);
+        v.In(SpecRanges.ActivationBits, ActivationBits);
+        v.In(SpecRanges.ImageBits, ImageBits);
         var c = Crossbar;
-        v.Positive("crossbar.rows", c.Rows);
-        v.Positive("crossbar.cols", c.Cols);
-        v.Positive("crossbar.bitsPerCell", c.BitsPerCell);
-        v.Positive("crossbar.weightBits", c.WeightBits);
-        v.Positive("crossbar.inputBits", c.InputBits);
-        v.Positive("crossbar.dacBits", c.DacBits);
-        v.Positive("crossbar.readCycleSeconds", c.ReadCycleSeconds);
-        v.NonNegative("crossbar.adcsPerArray", c.AdcsPerArray);
+        v.In(SpecRanges.Rows, c.Rows);
+        v.In(SpecRanges.Cols, c.Cols);
+        v.In(SpecRanges.BitsPerCell, c.BitsPerCell);
+        v.In(SpecRanges.WeightBits, c.WeightBits);
+        v.In(SpecRanges.InputBits, c.InputBits);
+        v.In(SpecRanges.DacBits, c.DacBits);
+        v.In(SpecRanges.ReadCycleSeconds, c.ReadCycleSeconds);
+        v.In(SpecRanges.AdcsPerArray, c.AdcsPerArray);
+        if (c.AdcsPerArray > c.Cols) v.Fail("crossbar.adcsPerArray", $"({c.AdcsPerArray}) exceeds crossbar.cols ({c.Cols}): at most one ADC per column");
         if (c.AdcsPerArray > 0)
         {
-            v.Positive("crossbar.adcBits", c.AdcBits);
-            v.Positive("crossbar.adcSamplesPerSecond", c.AdcSamplesPerSecond);
+            v.In(SpecRanges.AdcBits, c.AdcBits);
+            v.In(SpecRanges.AdcSamplesPerSecond, c.AdcSamplesPerSecond);
         }
-        v.Positive("crossbar.writeLatencySeconds", c.WriteLatencySeconds);
-        v.Positive("crossbar.writeEnergyJoules", c.WriteEnergyJoules);
-        v.Positive("crossbar.enduranceCycles", c.EnduranceCycles);
+        v.In(SpecRanges.WriteLatencySeconds, c.WriteLatencySeconds);
+        v.In(SpecRanges.WriteEnergyJoules, c.WriteEnergyJoules);
+        v.In(SpecRanges.EnduranceCycles, c.EnduranceCycles);
         if (c.BitsPerCell > c.WeightBits) v.Fail("crossbar.bitsPerCell", $"({c.BitsPerCell}) exceeds crossbar.weightBits ({c.WeightBits})");
         if (c.DacBits > c.InputBits) v.Fail("crossbar.dacBits", $"({c.DacBits}) exceeds crossbar.inputBits ({c.InputBits})");
         var o = Organization;
-        v.Positive("organization.arraysPerIma", o.ArraysPerIma);
-        v.Positive("organization.imasPerTile", o.ImasPerTile);
-        v.Positive("organization.tiles", o.Tiles);
+        v.In(SpecRanges.ArraysPerIma, o.ArraysPerIma);
+        v.In(SpecRanges.ImasPerTile, o.ImasPerTile);
+        v.In(SpecRanges.Tiles, o.Tiles);
+        if (CrossbarsPerChip > SpecRanges.MaxCrossbarsPerChip)
+            v.Fail("organization.tiles", $"× imasPerTile × arraysPerIma = {CrossbarsPerChip} crossbars per chip exceeds the modelled maximum {SpecRanges.MaxCrossbarsPerChip} (docs/MODEL.md, accepted ranges)");
         var n = NormUnits;
-        v.NonNegative("normUnits.count", n.Count);
+        v.In(SpecRanges.NormUnitCount, n.Count);
         if (n.Count > 0)
         {
-            v.Positive("normUnits.lanes", n.Lanes);
-            v.Positive("normUnits.clockHz", n.ClockHz);
+            v.In(SpecRanges.NormUnitLanes, n.Lanes);
+            v.In(SpecRanges.NormUnitClockHz, n.ClockHz);
         }
-        v.Positive("normUnits.energyPerOpJoules", n.EnergyPerOpJoules);
-        v.NonNegative("normUnits.bufferBytes", n.BufferBytes);
-        v.Positive("normUnits.opsPerElementForward", n.OpsPerElementForward);
-        v.Positive("normUnits.opsPerElementBackward", n.OpsPerElementBackward);
-        v.Positive("noc.bandwidthBytesPerSecond", Noc.BandwidthBytesPerSecond);
-        v.Positive("noc.energyPerBitJoules", Noc.EnergyPerBitJoules);
-        v.Positive("dram.bandwidthBytesPerSecond", Dram.BandwidthBytesPerSecond);
-        v.Positive("dram.energyPerBitJoules", Dram.EnergyPerBitJoules);
+        v.In(SpecRanges.EnergyPerOpJoules, n.EnergyPerOpJoules);
+        v.In(SpecRanges.BufferBytes, n.BufferBytes);
+        v.In(SpecRanges.OpsPerElement, n.OpsPerElementForward);
+        v.In(SpecRanges.OpsPerElementBackward, n.OpsPerElementBackward);
+        v.In(SpecRanges.NocBandwidth, Noc.BandwidthBytesPerSecond);
+        v.In(SpecRanges.NocEnergyPerBit, Noc.EnergyPerBitJoules);
+        v.In(SpecRanges.DramBandwidth, Dram.BandwidthBytesPerSecond);
+        v.In(SpecRanges.DramEnergyPerBit, Dram.EnergyPerBitJoules);
         if (Components is null || Components.Length == 0) throw new SpecError($"{origin}: missing field components");
         var names = new HashSet<string>();
         for (int i = 0; i < Components.Length; i++)
@@ -155,10 +159,10 @@ public sealed record ArchSpec
             if (!Estimators.ComponentEstimators.Known(k.Class))
                 v.Fail($"{p}.class", $"'{k.Class}' is not one of {string.Join(", ", Estimators.ComponentEstimators.Classes)}");
             if (k.Scope is not ("ima" or "tile" or "chip")) v.Fail($"{p}.scope", $"'{k.Scope}' must be ima, tile or chip");
-            v.NonNegative($"{p}.count", k.Count);
-            v.Positive($"{p}.sharedBy", k.SharedBy);
-            v.NonNegative($"{p}.powerWatts", k.PowerWatts);
-            v.NonNegative($"{p}.areaMm2", k.AreaMm2);
+            v.In(SpecRanges.ComponentCount, k.Count, $"{p}.count");
+            v.In(SpecRanges.ComponentSharedBy, k.SharedBy, $"{p}.sharedBy");
+            v.In(SpecRanges.ComponentPowerWatts, k.PowerWatts, $"{p}.powerWatts");
+            v.In(SpecRanges.ComponentAreaMm2, k.AreaMm2, $"{p}.areaMm2");
             if (string.IsNullOrWhiteSpace(k.Source)) v.Fail($"{p}.source", "is missing (every constant needs a source)");
         }
         if (c.AdcsPerArray > 0 && !Components.Any(k => k.Class == "adc"))
@@ -168,6 +172,21 @@ public sealed record ArchSpec
                 v.Fail($"components[{k.Name}].count", $"({k.Count}) disagrees with crossbar.adcsPerArray × organization.arraysPerIma ({c.AdcsPerArray * o.ArraysPerIma})");
         if (n.Count > 0 && !Components.Any(k => k.Class == "normUnit"))
             v.Fail("components", "list no 'normUnit' component but normUnits.count > 0");
+        CheckDerived(v);
+    }
+
+    /// <summary>Derived chip figures must be finite; the weight update divides by the chip's peak power (it is
+    /// power-bounded, docs/MODEL.md), so at least one component must draw power.</summary>
+    private void CheckDerived(SpecValidator v)
+    {
+        var t = new ArchTotals(this);
+        if (!double.IsFinite(t.AreaMm2) || t.AreaMm2 < 0) v.Fail("components", $"give a chip area of {t.AreaMm2} mm², which is not a finite non-negative number");
+        if (!double.IsFinite(t.PeakPowerWatts) || !(t.PeakPowerWatts > 0))
+            v.Fail("components", $"give a chip peak power of {t.PeakPowerWatts} W; it must be positive and finite (the weight update is bounded by it)");
+        if (!double.IsFinite(t.EnergyPerArrayCycleJoules) || t.EnergyPerArrayCycleJoules < 0)
+            v.Fail("components", $"give an energy per array cycle of {t.EnergyPerArrayCycleJoules} J, which is not finite");
+        if (!double.IsFinite(MvmSeconds) || !(MvmSeconds > 0))
+            v.Fail("crossbar.readCycleSeconds", $"and the ADC rate give an MVM time of {MvmSeconds} s, which is not a positive finite number");
     }
 }
 
@@ -252,27 +271,18 @@ internal readonly struct SpecValidator(string origin)
 {
     public void Fail(string field, string what) => throw new SpecError($"{origin}: {field} {what}");
 
-    public void Positive(string field, double v)
+    /// <summary>Missing (NaN / int.MinValue), non-finite or outside <paramref name="r"/> → SpecError naming the field.</summary>
+    public void In(SpecRange r, double v, string? field = null)
     {
+        field ??= r.Field;
         if (double.IsNaN(v)) Fail(field, "is missing");
-        if (!(v > 0) || double.IsInfinity(v)) Fail(field, $"must be positive, got {v}");
+        if (!r.Contains(v)) Fail(field, string.Create(CultureInfo.InvariantCulture, $"must be between {r.Min:G} and {r.Max:G} ({r.Reason}), got {v:G}"));
     }
 
-    public void Positive(string field, int v)
+    public void In(SpecRange r, int v, string? field = null)
     {
+        field ??= r.Field;
         if (v == int.MinValue) Fail(field, "is missing");
-        if (v <= 0) Fail(field, $"must be positive, got {v}");
-    }
-
-    public void NonNegative(string field, double v)
-    {
-        if (double.IsNaN(v)) Fail(field, "is missing");
-        if (v < 0 || double.IsInfinity(v)) Fail(field, $"must not be negative, got {v}");
-    }
-
-    public void NonNegative(string field, int v)
-    {
-        if (v == int.MinValue) Fail(field, "is missing");
-        if (v < 0) Fail(field, $"must not be negative, got {v}");
+        if (!r.Contains(v)) Fail(field, string.Create(CultureInfo.InvariantCulture, $"must be between {r.Min:G} and {r.Max:G} ({r.Reason}), got {v}"));
     }
 }

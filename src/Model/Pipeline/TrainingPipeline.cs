@@ -18,6 +18,7 @@ public sealed class TrainingPipeline
         if (batch < 1) throw new UserError($"batch size must be at least 1, got {batch}");
         Network = net; Spec = spec; Batch = batch;
         Totals = new ArchTotals(spec);
+        ModelBounds.CheckMapping(net, spec);
         Mapping = CrossbarMapper.Map(net, spec, batch);
         int w = Mapping.Layers.Count;
         if (w == 0) throw new WorkloadError($"network '{net.Name}' has no convolution or linear layer to map");
@@ -53,6 +54,7 @@ public sealed class TrainingPipeline
         InputJoulesPerImage = (double)net.InputShape.Elements * spec.ImageBits * spec.Dram.EnergyPerBitJoules;
         StaticPowerWatts = Totals.StaticPowerWatts * Mapping.Chips;
         AreaMm2 = Totals.AreaMm2 * Mapping.Chips;
+        ModelBounds.CheckPipeline(this);
     }
 
     public Network Network { get; }

@@ -20,6 +20,20 @@ public sealed class NetworkBuilder
     /// <summary>The <c>from</c> value that denotes the network input.</summary>
     public const int NetworkInput = -1;
 
+    /// <summary>Largest activation tensor of one image (any layer's output or the input): 2^40 ≈ 1.1e12 elements,
+    /// 4 TB of FP32 per image, far beyond any trained CNN (ResNet-50's largest is 8e5). Keeps every element, pixel
+    /// and site count exact in 64 bits (docs/NETWORK_FORMAT.md, "Bounds").</summary>
+    public const long MaxElementsPerImage = 1L << 40;
+
+    /// <summary>Largest weight count of one layer, and of the whole network: 2^40 ≈ 1.1e12 (the largest published
+    /// models have ~1e12 parameters).</summary>
+    public const long MaxParameters = 1L << 40;
+
+    /// <summary>Largest multiply-accumulate count per image, per layer and per pass (forward: weights × output
+    /// pixels; backward error: weights × input pixels), and over the whole network: 2^50 ≈ 1.1e15 (ResNet-50: 4.1e9).
+    /// With at most 64 weight slices, three weight copies and 2^20 chips, crossbar cycles then stay within 64 bits.</summary>
+    public const long MaxMacs = 1L << 50;
+
     private readonly string _name;
     private readonly string _inputKind;
     private readonly int _classes;
@@ -34,6 +48,8 @@ public sealed class NetworkBuilder
         if (classes < 1) throw new WorkloadError($"network '{name}': 'classes' must be ≥ 1, got {classes}");
         if (input.Channels < 1 || input.Height < 1 || input.Width < 1)
             throw new WorkloadError($"network '{name}': 'input' shape {input} must have every dimension ≥ 1");
+        if (ElementsOf(input) > MaxElementsPerImage)
+            throw new WorkloadError($"network '{name}': 'input' shape {input} has {ElementsOf(input):G4} elements per image; at most {MaxElementsPerImage} are modelled");
         _name = name; _inputKind = inputKind; _classes = classes; _input = input;
     }
 
@@ -179,17 +195,19 @@ public sealed class NetworkBuilder
         if (inputs.Length < 2) Fail(name, at, "inputs", $"concat needs at least 2 inputs, got {inputs.Length}");
         foreach (var src in inputs) CheckProducer(name, at, src);
         var first = OutputOf(inputs[0]);
-        int c = 0;
+        long c = 0;
         for (int k = 0; k < inputs.Length; k++)
         {
             var o = OutputOf(inputs[k]);
             if (o.Height != first.Height || o.Width != first.Width)
                 Fail(name, at, "inputs", $"input {k} is {o} but input 0 is {first}; concat needs equal height and width");
             c += o.Channels;
+            if (c > int.MaxValue)
+                Fail(name, at, "inputs", $"concatenate more than {int.MaxValue} channels (after input {k})");
         }
         return Append(new Layer
         {
-            Name = name, Kind = LayerKind.Concat, Inputs = (int[])inputs.Clone(), Input = first, Output = new Shape(c, first.Height, first.Width),
+            Name = name, Kind = LayerKind.Concat, Inputs = (int[])inputs.Clone(), Input = first, Output = new Shape((int)c, first.Height, first.Width),
         });
     }
 
@@ -214,6 +232,18 @@ public sealed class NetworkBuilder
         var last = _layers[^1];
         if (last.Output != new Shape(_classes, 1, 1))
             throw new WorkloadError($"layer '{last.Name}' (#{_layers.Count - 1}): output {last.Output} does not match 'classes' {_classes} (expected {_classes}x1x1)");
+        double weights = 0, macs = 0;
+        foreach (var l in _layers)
+        {
+            if (!l.IsWeighted) continue;
+            weights += l.Parameters;
+            macs += (double)l.Parameters * Math.Max((double)l.Output.Height * l.Output.Width,
+                                                      l.Kind == LayerKind.Convolution ? (double)l.Input.Height * l.Input.Width : 1);
+        }
+        if (weights > MaxParameters)
+            throw new WorkloadError($"network '{_name}': 'layers' hold {weights:G4} weights in all; at most {MaxParameters} are modelled");
+        if (macs > MaxMacs)
+            throw new WorkloadError($"network '{_name}': 'layers' need {macs:G4} multiply-accumulates per image in one pass; at most {MaxMacs} are modelled");
         var order = _siteLayers.ToArray();
         Array.Sort(order);
         var sites = new NormSite[order.Length];
@@ -268,9 +298,37 @@ public sealed class NetworkBuilder
 
     private static int Window(string name, int at, string field, int size, int kernel, int stride, int padding)
     {
-        int span = size + 2 * padding - kernel;
-        if (span < 0) Fail(name, at, field, $"{kernel} is larger than the padded input {size + 2 * padding}");
-        return span / stride + 1;
+        long padded = size + 2L * padding, span = padded - kernel;
+        if (span < 0) Fail(name, at, field, $"{kernel} is larger than the padded input {padded}");
+        long o = span / stride + 1;
+        if (o > int.MaxValue) Fail(name, at, "padding", $"{padding} gives an output size of {o}, more than {int.MaxValue}");
+        return (int)o;
+    }
+
+    /// <summary>C·H·W in floating point (exact below 2^53), so that a bound check never overflows.</summary>
+    private static double ElementsOf(Shape s) => (double)s.Channels * s.Height * s.Width;
+
+    /// <summary>Every count of the layer within the documented bounds (see <see cref="MaxElementsPerImage"/>,
+    /// <see cref="MaxParameters"/>, <see cref="MaxMacs"/>); computed in floating point so the check itself cannot
+    /// overflow. Past these checks <see cref="Layer"/>'s integer properties are exact.</summary>
+    private static void CheckCounts(Layer l, int at)
+    {
+        double elements = ElementsOf(l.Output);
+        if (elements > MaxElementsPerImage)
+            Fail(l.Name, at, "output", $"{l.Output} has {elements:G4} elements per image; at most {MaxElementsPerImage} are modelled");
+        if (!l.IsWeighted) return;
+        double fanIn = l.Kind == LayerKind.Convolution ? (double)l.KernelHeight * l.KernelWidth * (l.Input.Channels / l.Groups) : l.Input.Channels;
+        string field = l.Kind == LayerKind.Convolution ? "kernel" : "out";
+        if (fanIn > int.MaxValue)
+            Fail(l.Name, at, field, $"gives a fan-in (kernel × kernel × channels/groups) of {fanIn:G4}, more than {int.MaxValue}");
+        double weights = fanIn * l.Output.Channels;
+        if (weights > MaxParameters)
+            Fail(l.Name, at, field, $"gives {weights:G4} weights; at most {MaxParameters} per layer are modelled");
+        double outPixels = (double)l.Output.Height * l.Output.Width;
+        double inPixels = l.Kind == LayerKind.Convolution ? (double)l.Input.Height * l.Input.Width : 1;
+        double macs = weights * Math.Max(outPixels, inPixels);
+        if (macs > MaxMacs)
+            Fail(l.Name, at, field, $"gives {macs:G4} multiply-accumulates per image in one pass; at most {MaxMacs} per layer are modelled");
     }
 
     private static void Positive(string name, int at, string field, int value)
@@ -283,6 +341,7 @@ public sealed class NetworkBuilder
 
     private int Append(Layer layer)
     {
+        CheckCounts(layer, _layers.Count);
         _layers.Add(layer);
         _names.Add(layer.Name);
         return _layers.Count - 1;

@@ -68,7 +68,9 @@ public static class NetworkJson
             if (!root.TryGetProperty("layers", out var layers) || layers.ValueKind != JsonValueKind.Array)
                 throw new WorkloadError($"{where}: 'layers' must be an array");
 
-            var b = new NetworkBuilder(name, kind, classes, shape);
+            NetworkBuilder b;
+            try { b = new NetworkBuilder(name, kind, classes, shape); }
+            catch (WorkloadError e) { throw new WorkloadError($"{source}: {e.Message}", e); }
             var index = new Dictionary<string, int>(StringComparer.Ordinal);
             int i = 0;
             foreach (var l in layers.EnumerateArray())
