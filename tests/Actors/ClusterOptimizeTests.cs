@@ -71,7 +71,7 @@ public sealed class ClusterOptimizeTests
     public async Task OptimizeOnAThreeNodeClusterEqualsSingleNodeOptimizeWithTheSameSeed()
     {
         string[] common = ["optimize", "--net", "resnet20", "--objective", "time", "--oracle", "synthetic:critical-19-4-3",
-                           "--budget", "14", "--batch", "3", "--candidates", "600", "--seed", "5", "--reference-seeds", "2",
+                           "--budget", "14", "--proposals", "3", "--candidates", "600", "--seed", "5", "--reference-seeds", "2",
                            "--acquisition", "pf", "--json", "--quiet"];
         string single = Path.GetTempFileName(), clustered = Path.GetTempFileName(), again = Path.GetTempFileName();
         var one = CliRunner.Run([.. common, "--out", single]);

@@ -84,7 +84,7 @@ public sealed class PoisonStudyTests
                  {
                      (g with { Retries = int.MaxValue }, "--retries"), (g with { Retries = -1 }, "--retries"),
                      (g with { TimeoutSeconds = double.PositiveInfinity }, "--oracle-timeout"), (g with { TimeoutSeconds = 1e300 }, "--oracle-timeout"),
-                     (g with { Budget = 0 }, "--budget"), (g with { Batch = int.MaxValue }, "--batch"),
+                     (g with { Budget = 0 }, "--budget"), (g with { Batch = int.MaxValue }, "--proposals"),
                      (g with { Tolerance = double.NaN }, "--tolerance"), (g with { Candidates = int.MaxValue }, "--candidates"),
                      (g with { StudyId = "" }, "study id"),
                  })

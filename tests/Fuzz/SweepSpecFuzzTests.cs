@@ -41,11 +41,11 @@ public sealed class SweepSpecFuzzTests
     // Skipped on this branch: SweepPlan.Parse belongs to the cli branch, which adds its validation. Findings here
     // (3000 mutated cases): 150 InvalidOperationException (a grid value that is not a number), 64 plans accepting a
     // batch size ≤ 0, 21 NullReferenceException (null site policy / network); see docs/RELIABILITY.md.
-    [Fact(Skip = "SweepPlan validation lands with the cli branch; enable after merging it (docs/RELIABILITY.md)")]
+    [Fact]
     public void MutatedSweepSpecsGivePlansOrOneLineErrors() =>
         SweepMutation.List[1, 3].Select(m => Fuzz.Mutate(Example, m)).Check(Plan, 1000);
 
-    [Fact(Skip = "SweepPlan validation lands with the cli branch; enable after merging it (docs/RELIABILITY.md)")]
+    [Fact]
     public void DamagedSweepSpecTextGivesOneLineErrors() => Fuzz.Damage(Example).Check(Plan, 500);
 
 }

@@ -71,7 +71,7 @@ public class OptimizeCommandTests
     {
         var log = Path.GetTempFileName();
         var (code, o, e) = CliRunner.Run("optimize", "--net", "resnet20", "--objective", "time",
-            "--oracle", "command:/bin/sh -c 'echo \"{\\\"accuracy\\\": 91}\"'", "--budget", "6", "--batch", "2",
+            "--oracle", "command:/bin/sh -c 'echo \"{\\\"accuracy\\\": 91}\"'", "--budget", "6", "--proposals", "2",
             "--candidates", "500", "--out", log, "--json");
         Assert.True(code == 0, e);
         var r = JsonDocument.Parse(o).RootElement;

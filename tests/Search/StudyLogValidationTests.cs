@@ -9,7 +9,7 @@ namespace DeepTrain.Tests.Search;
 public sealed class StudyLogValidationTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("dt-logval-").FullName;
-    private static readonly string[] Optimize = ["optimize", "--oracle", "synthetic:critical-10-2-1", "--objective", "sites", "--budget", "9", "--batch", "4", "-q"];
+    private static readonly string[] Optimize = ["optimize", "--oracle", "synthetic:critical-10-2-1", "--objective", "sites", "--budget", "9", "--proposals", "4", "-q"];
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 

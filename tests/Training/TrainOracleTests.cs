@@ -67,7 +67,7 @@ public class TrainOracleSearchTests
         var log = Path.GetTempFileName();
         var (code, o, e) = DeepTrain.Tests.Launcher.CliRunner.Run("optimize", "--net", "plain3w4", "--arch", "deeptrain",
             "--objective", "sites", "--oracle", "train:epochs=1,seeds=0,train=96,test=32,threads=1,batch=32",
-            "--budget", "4", "--batch", "2", "--candidates", "200", "--out", log, "--json", "--quiet");
+            "--budget", "4", "--proposals", "2", "--candidates", "200", "--out", log, "--json", "--quiet");
         Assert.True(code == 0, e);
         using var doc = System.Text.Json.JsonDocument.Parse(o);
         // The study may stop before the budget once nothing can beat the incumbent (0 sites here).

@@ -147,7 +147,7 @@ public sealed class StudyHost : ReceiveActor
                 throw new UserError($"{option} must be in [{min}, {max}], got {v.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
         }
         Range("--budget", s.Budget, 1, 1_000_000);
-        Range("--batch", s.Batch, 1, 10_000);
+        Range("--proposals", s.Batch, 1, 10_000);
         Range("--reference-seeds", s.ReferenceSeeds, 1, 1_000);
         Range("--retries", s.Retries, 0, 1_000);
         Range("--oracle-timeout", s.TimeoutSeconds, 1e-3, TimeSpan.FromDays(7).TotalSeconds);

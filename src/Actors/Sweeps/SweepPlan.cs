@@ -159,7 +159,12 @@ public sealed class SweepPlan
     {
         JsonDocument doc;
         try { doc = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }); }
-        catch (JsonException e) { throw new UserError($"sweep spec: invalid JSON: {e.Message}", e); }
+        catch (JsonException e)
+        {
+            // JsonException quotes the offending text, which may span lines: name the place instead.
+            string at = e.LineNumber is { } line ? $" at line {line + 1}, byte {e.BytePositionInLine + 1}" : "";
+            throw new UserError($"sweep spec: invalid JSON{at}", e);
+        }
         using (doc)
         {
             var root = doc.RootElement;

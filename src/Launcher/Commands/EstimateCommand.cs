@@ -15,7 +15,7 @@ public static class EstimateCommand
 
     public static Command Create()
     {
-        var net = new Option<string>("--net") { Description = "Zoo network name, network JSON file or ONNX file (.onnx).", DefaultValueFactory = _ => DefaultNet };
+        var net = new Option<string>("--net") { Description = "Zoo network name, network JSON or ONNX file.", DefaultValueFactory = _ => DefaultNet };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var gpu = new Option<string>("--gpu") { Description = "GPU preset (gtx1080, v100, a100, h100).", DefaultValueFactory = _ => "v100" };
         var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);

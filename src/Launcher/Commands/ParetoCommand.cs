@@ -12,7 +12,7 @@ public static class ParetoCommand
 {
     public static Command Create()
     {
-        var net = new Option<string>("--net") { Description = "Zoo network name, network JSON file or ONNX file (.onnx).", DefaultValueFactory = _ => EstimateCommand.DefaultNet };
+        var net = new Option<string>("--net") { Description = "Zoo network name, network JSON or ONNX file.", DefaultValueFactory = _ => EstimateCommand.DefaultNet };
         var arch = new Option<string>("--arch") { Description = "isaac, pipelayer, deeptrain or a spec file.", DefaultValueFactory = _ => "deeptrain" };
         var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
         var json = Cli.JsonOption();

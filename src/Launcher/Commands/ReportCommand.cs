@@ -25,7 +25,7 @@ public static class ReportCommand
 {
     public static Command Create()
     {
-        var net = new Option<string?>("--net") { Description = "Zoo network name, network JSON file or ONNX file (.onnx)." };
+        var net = new Option<string?>("--net") { Description = "Zoo network name, network JSON or ONNX file." };
         var sweep = new Option<string?>("--sweep") { Description = "Sweep result CSV from deeptrain sweep." };
         var xcol = new Option<string>("--x") { Description = "Sweep column for the x axis.", DefaultValueFactory = _ => "activeSites" };
         var ycol = new Option<string>("--y") { Description = "Sweep column for the y axis.", DefaultValueFactory = _ => "timePerBatchSeconds" };

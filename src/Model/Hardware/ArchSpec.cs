@@ -91,7 +91,11 @@ public sealed record ArchSpec
 
     public string ToJson() => JsonSerializer.Serialize(this, Json);
 
-    private static string FirstSentence(string s) { int i = s.IndexOf(". ", StringComparison.Ordinal); return i > 0 ? s[..i] : s; }
+    private static string FirstSentence(string s)
+    {
+        int i = s.IndexOf(". ", StringComparison.Ordinal);
+        return (i > 0 ? s[..i] : s).ReplaceLineEndings(" ");
+    }
 
     /// <summary>Throws <see cref="SpecError"/> naming the first missing, negative or inconsistent field.</summary>
     public void Validate(string origin = "spec")
