@@ -9,7 +9,7 @@ namespace DeepTrain.Tests.Search;
 public sealed class KillCampaignTests
 {
     [Fact]
-    public void KilledAndResumedRunsLoseNothingLeaveNoOracleBehindAndEqualTheUninterruptedOnes()
+    public async Task KilledAndResumedRunsLoseNothingLeaveNoOracleBehindAndEqualTheUninterruptedOnes()
     {
         if (!OperatingSystem.IsLinux()) return;
         var root = AppContext.BaseDirectory;
@@ -22,7 +22,7 @@ public sealed class KillCampaignTests
         var err = p.StandardError.ReadToEndAsync();
         string output = p.StandardOutput.ReadToEnd();
         Assert.True(p.WaitForExit(240_000), "the kill campaign did not finish");
-        Assert.True(p.ExitCode == 0, output + err.Result);
+        Assert.True(p.ExitCode == 0, output + await err);
 
         var opt = Regex.Match(output, @"optimize: kills=(\d+) trials=(\d+) lost=(\d+) repeated_in_flight=(\d+) repeated_completed=(\d+) orphans=(\d+) equal=(\d+)/(\d+)");
         Assert.True(opt.Success, output);

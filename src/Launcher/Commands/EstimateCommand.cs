@@ -35,7 +35,7 @@ public static class EstimateCommand
             var mask = NormPlacement.Parse(r.GetValue(norm)!, network.SiteCount);
             var gpuResult = GpuComparison.Compute(r.GetValue(gpu)!, GpuComparison.ParsePrecision(r.GetValue(precision)!), network, b, mask);
             var e = EstimateGuard.Check(new ScalarEvaluator(ModelTables.Build(network, spec, b)).Evaluate(mask));
-            gpuResult?.Check(e);
+            gpuResult.Check(e);
             var (isoArea, isoPower) = IsoComparison.ParseTargets(r.GetValue(iso));
             var isoResult = isoArea || isoPower ? IsoComparison.Compute(r.GetValue(gpu)!, gpuResult, isoArea, isoPower, network, spec, b, mask) : null;
             if (r.GetValue(json)) { WriteJson(e, gpuResult, isoResult); return Cli.ExitOk; }
