@@ -53,8 +53,11 @@ public class PlacementDpAgainstCubicReferenceTests
     {
         var t = ModelTables.Build(Zoo.Resolve(network), ArchSpec.Load(arch), batch);
         var eval = new ScalarEvaluator(t);
-        var fast = PlacementDp.Solve(t);
         var reference = PlacementDpCubic.Solve(t);
+        // default, segment tree on every layer, pruned scan on every layer
+        foreach (long budget in new[] { -1L, 0L, long.MaxValue })
+        {
+        var fast = PlacementDp.Solve(t, budget);
         Assert.Equal(reference.Count, fast.Count);
         for (int k = 0; k < fast.Count; k++)
         {
@@ -64,6 +67,21 @@ public class PlacementDpAgainstCubicReferenceTests
             double e = eval.TimePerBatchSeconds(fast[k].Mask);
             Assert.True(Math.Abs(e - fast[k].TimePerBatchSeconds) <= 1e-12 * e, $"k={k}: mask evaluates to {e}");
         }
+        }
+    }
+
+    /// <summary>The pruned scan's break is exact, ties included: with no tree fallback the new DP returns the old
+    /// DP's masks and times bit for bit.</summary>
+    [Theory]
+    [InlineData("resnet56", "deeptrain", 64)]
+    [InlineData("resnet152", "isaac", 8)]
+    public void PrunedScanReturnsTheOldDpsMasksExactly(string network, string arch, int batch)
+    {
+        var t = ModelTables.Build(Zoo.Resolve(network), ArchSpec.Load(arch), batch);
+        var reference = PlacementDpCubic.Solve(t);
+        var scan = PlacementDp.Solve(t, long.MaxValue);
+        Assert.Equal(reference.Select(p => p.TimePerBatchSeconds), scan.Select(p => p.TimePerBatchSeconds));
+        Assert.Equal(reference.Select(p => p.Mask), scan.Select(p => p.Mask));
     }
 
     /// <summary>200 seeded random chains of up to 12 sites (random width, image size, preset and batch; equal layers
@@ -87,9 +105,12 @@ public class PlacementDpAgainstCubicReferenceTests
                 var mask = SiteMask.FromWords(s, [m]);
                 best[mask.Count] = Math.Min(best[mask.Count], eval.TimePerBatchSeconds(mask));
             }
-            var dp = PlacementDp.Solve(t);
+            foreach (long budget in new[] { -1L, 0L, long.MaxValue })
+            {
+            var dp = PlacementDp.Solve(t, budget);
             for (int k = 0; k <= s; k++)
-                Assert.True(Math.Abs(dp[k].TimePerBatchSeconds - best[k]) <= 1e-12 * best[k], $"trial {trial} k={k}: dp {dp[k].TimePerBatchSeconds} brute {best[k]}");
+                Assert.True(Math.Abs(dp[k].TimePerBatchSeconds - best[k]) <= 1e-12 * best[k], $"trial {trial} budget {budget} k={k}: dp {dp[k].TimePerBatchSeconds} brute {best[k]}");
+            }
         }
     }
 }
