@@ -37,7 +37,9 @@ public static class OptimizeCommand
         var method = new Option<string>("--method") { Description = "bo, random, greedy or everyk.", DefaultValueFactory = _ => "bo" };
         var acq = new Option<string>("--acquisition") { Description = "ei, pf, ucb or ts.", DefaultValueFactory = _ => "ei" };
         var seed = Cli.IntOption("--seed", "Study seed (to oracles).", 1, 0, Limits.MaxSeed);
-        var refSeeds = Cli.IntOption("--reference-seeds", "All-sites calls (seeds s, s+1…).", 1, 1, Limits.MaxReferenceSeeds);
+        var refSeeds = Cli.OptionalIntOption("--reference-seeds",
+            "All-sites calls (3 if train:/command:, else 1).",
+            1, Limits.MaxReferenceSeeds);
         var candidates = Cli.IntOption("--candidates", "Candidates per round.", 20000, Limits.MinCandidates, Limits.MaxCandidates);
         var timeout = Cli.DoubleOption("--oracle-timeout",
             "Seconds per call.", 86400, 0.001, Limits.MaxOracleTimeoutSeconds);
@@ -89,7 +91,7 @@ public static class OptimizeCommand
     }
 
     private sealed record Args(string? Net, int? Sites, string Arch, string Gpu, int Images, string Objective, string Oracle,
-        double Tolerance, int Budget, int Batch, string Method, string Acquisition, int Seed, int ReferenceSeeds, int Candidates,
+        double Tolerance, int Budget, int Batch, string Method, string Acquisition, int Seed, int? ReferenceSeeds, int Candidates,
         double TimeoutSeconds, int Retries, string Out, string? Resume, bool Json, bool Quiet, string? Cluster = null,
         string Host = "127.0.0.1", string? StudyId = null, bool Force = false);
 
@@ -97,6 +99,9 @@ public static class OptimizeCommand
     {
         // Cli.Out/Err are per thread; oracle calls resume on pool threads, so capture the writers first.
         var stdout = Cli.Out; var stderr = Cli.Err;
+        // --resume with no --reference-seeds takes the log's (an older log may predate the 3-seed default).
+        if (a.Resume is not null && a.ReferenceSeeds is null && File.Exists(a.Resume))
+            a = a with { ReferenceSeeds = StudyLog.Read(a.Resume).Config.ReferenceSeeds };
         var request = Request(a);
         StudySetup.Validate(request);
         Network? network = a.Net is null ? null : NetworkSource.Resolve(a.Net);
@@ -115,6 +120,7 @@ public static class OptimizeCommand
         if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
         var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,
             network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);
+        if (NoiseWarning(study.State.ReferenceAccuracy, network?.Classes, Metric(study.State.Config.Oracle)) is { } noise) stderr.WriteLine(noise);
         Summarize(stdout, study, obj, network, tables, a);
         return Cli.ExitOk;
     }
@@ -123,9 +129,43 @@ public static class OptimizeCommand
     {
         NetworkText = a.Net ?? "", Sites = a.Sites, Objective = a.Objective, Oracle = a.Oracle, Method = a.Method,
         Acquisition = a.Acquisition, Tolerance = a.Tolerance, Budget = a.Budget, Batch = a.Batch, Seed = a.Seed,
-        ReferenceSeeds = a.ReferenceSeeds, Candidates = a.Candidates, Images = a.Images, TimeoutSeconds = a.TimeoutSeconds,
+        ReferenceSeeds = a.ReferenceSeeds ?? DefaultReferenceSeeds(a.Oracle), Candidates = a.Candidates, Images = a.Images, TimeoutSeconds = a.TimeoutSeconds,
         Retries = a.Retries,
     };
+
+    /// <summary>Reference (all-sites) calls when --reference-seeds is not given: 3 for oracles that train (train:,
+    /// command:), whose seeds spread by 10–23 points at 5 epochs (docs/TRAINER.md) against a default tolerance of
+    /// 0.5, so one reference seed would set the threshold on noise; 1 for deterministic oracles (table, synthetic, proxy).</summary>
+    public static int DefaultReferenceSeeds(string oracle)
+    {
+        var kind = Kind(oracle);
+        return kind is "train" or "command" ? 3 : 1;
+    }
+
+    /// <summary>The oracle kind ("table", "command", "proxy", …), lower case.</summary>
+    public static string Kind(string oracle)
+    {
+        int colon = oracle.IndexOf(':');
+        return (colon < 0 ? oracle : oracle[..colon]).Trim().ToLowerInvariant();
+    }
+
+    /// <summary>What the oracle measures: the proxy reports a trainability score (docs/TRAINER.md), not an accuracy.</summary>
+    public static string Metric(string oracle) => Kind(oracle) == "proxy" ? "score" : "accuracy";
+
+    /// <summary>Points above chance (100/classes) below which the reference is taken for an untrained network: the
+    /// seed spread at 5 epochs is 10–23 points (docs/TRAINER.md), so a few points above chance is not signal.</summary>
+    public const double NoiseMarginPoints = 5;
+
+    /// <summary>The "searching on noise" warning, or null: when the reference accuracy is within
+    /// <see cref="NoiseMarginPoints"/> of chance for a network of <paramref name="classes"/> outputs.</summary>
+    public static string? NoiseWarning(double? referenceAccuracy, int? classes, string metric)
+    {
+        if (metric != "accuracy" || referenceAccuracy is not double r || classes is not int c || c < 2) return null;
+        double chance = 100.0 / c;
+        if (r > chance + NoiseMarginPoints) return null;
+        return $"deeptrain: warning: the reference accuracy {r:F2} % is within {NoiseMarginPoints:0} points of chance " +
+               $"({chance:F2} % for {c} classes): the study is searching on noise (train longer, or check the oracle)";
+    }
 
     private static void CheckCompatible(StudyConfig log, StudyConfig now, string path)
     {
@@ -152,6 +192,8 @@ public static class OptimizeCommand
             gpuTime = GpuComparison.Compute(a.Gpu, GpuPrecision.Fp32, network, a.Images, SiteMask.All(st.SiteCount)).TimePerBatchSeconds;
         }
         int failures = st.Observations.Count(o => !o.Succeeded);
+        var stop = StopReasons.Of(st);
+        string metric = Metric(st.Config.Oracle);
         if (a.Json)
         {
             var o = new Dictionary<string, object?>
@@ -166,6 +208,7 @@ public static class OptimizeCommand
                 ["gpu"] = gpuTime is null ? null : a.Gpu, ["gpuTimePerBatchSeconds"] = gpuTime,
                 ["speedupVsGpu"] = time is null ? null : gpuTime / time,
                 ["log"] = a.Resume ?? a.Out,
+                ["metric"] = metric, ["stopReason"] = stop.Word(), ["stopped"] = stop.Sentence(st),
             };
             stdout.WriteLine(JsonSerializer.Serialize(o));
             return;
@@ -173,13 +216,14 @@ public static class OptimizeCommand
         var t = new TextTable("quantity", "value");
         t.Add("method", st.Config.Method);
         t.Add("oracle calls", $"{st.OracleCalls} ({failures} failed)");
-        t.Add("reference accuracy", st.ReferenceAccuracy is double r ? $"{r:F2} % (spread {st.ReferenceSpread:F2}, threshold {st.Threshold:F2} %)" : "n/a");
+        string unit = metric == "score" ? "" : " %";
+        t.Add($"reference {metric}", st.ReferenceAccuracy is double r ? $"{r:F2}{unit} (spread {st.ReferenceSpread:F2}, threshold {st.Threshold:F2}{unit})" : "n/a");
         if (inc is null) t.Add("result", "no feasible mask found");
         else
         {
             t.Add("mask", inc.Mask.ToString());
             t.Add("active sites", $"{inc.Mask.Count} of {st.SiteCount}");
-            t.Add("accuracy", $"{inc.MeanAccuracy:F2} %");
+            t.Add(metric, $"{inc.MeanAccuracy:F2}{unit}");
             t.Add($"objective ({obj.Name})", StudyClient.Fmt(inc.Objective, obj));
             if (time is double tm)
             {
@@ -188,6 +232,7 @@ public static class OptimizeCommand
                 t.Add($"speedup vs {a.Gpu}", Units.Ratio(gpuTime!.Value / tm));
             }
         }
+        t.Add("stopped", stop.Sentence(st));
         t.Add("study log", a.Resume ?? a.Out);
         stdout.Write(t.ToString());
     }

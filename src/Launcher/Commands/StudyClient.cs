@@ -161,7 +161,7 @@ public static class StudyClient
             var inc = live.Incumbent;
             string best = inc is null ? "no feasible yet" : $"best {Fmt(inc.Objective, setup.Objective)} ({inc.Mask.Count} sites)";
             string where = clustered ? $" on {ShortWorker(o.Worker)}" : "";
-            progress.Advance(1, $"{best}  {(o.Error is null ? $"last {o.Accuracy:F2} %" : "last failed")}{where}  {o.Seconds:F1} s/call");
+            progress.Advance(1, $"{best}  {(o.Error is null ? (OptimizeCommand.Metric(setup.Config.Oracle) == "score" ? $"last score {o.Accuracy:F2}" : $"last {o.Accuracy:F2} %") : "last failed")}{where}  {o.Seconds:F1} s/call");
         }
     }
 

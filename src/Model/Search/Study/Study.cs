@@ -50,7 +50,7 @@ public sealed class Study
         }
         else
         {
-            if (State.ReferenceAccuracy is null) throw new OracleError("no reference measurement succeeded; cannot set the accuracy threshold");
+            if (State.ReferenceAccuracy is null) throw new OracleError(NoReferenceMessage(State));
             int q = Math.Min(Config.BatchSize, left);
             var masks = _proposer.Propose(State, q, Round, ct);
             for (int i = 0; i < masks.Count && i < q; i++)
@@ -60,6 +60,15 @@ public sealed class Study
         _open = proposals;
         Round++;
         return proposals;
+    }
+
+    /// <summary>The error when every reference call failed: it quotes the oracle's own last error (e.g. "exited with
+    /// code 3 (stderr: CUDA out of memory)"), which is what the user needs to fix the oracle.</summary>
+    public static string NoReferenceMessage(StudyState state)
+    {
+        var failed = state.Observations.Where(o => o.IsReference && !o.Succeeded).ToList();
+        string last = failed.Count == 0 ? "" : $": {(failed.Count == 1 ? "the call" : $"all {failed.Count} calls")} failed, the last with: {failed[^1].Error ?? "no message"}";
+        return "no reference measurement succeeded; cannot set the accuracy threshold" + last;
     }
 
     public void Tell(Observation o)
