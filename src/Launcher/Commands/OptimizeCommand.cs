@@ -27,7 +27,7 @@ public static class OptimizeCommand
         var gpu = new Option<string>("--gpu") { Description = "GPU preset for the speedup line.", DefaultValueFactory = _ => "v100" };
         var images = Cli.IntOption("--images", "Images per batch (model).", 64, 1, Limits.MaxBatch);
         var objective = new Option<string>("--objective") { Description = "time, sites or energy.", DefaultValueFactory = _ => "time" };
-        var oracle = new Option<string>("--oracle") { Description = "table:F.csv, command:\"PROG ARG\", train:…, proxy, synthetic:…", Required = true };
+        var oracle = new Option<string?>("--oracle") { Description = "table:F.csv, command:\"PROG ARG\", train:…, proxy, synthetic:…" };
         var tolerance = Cli.DoubleOption("--tolerance", "Accuracy loss allowed (points).", 0.5, 0, 100);
         var budget = Cli.IntOption("--budget", "Oracle calls (with reference).", 60, 1, Limits.MaxBudget);
         var proposals = Cli.IntOption("--proposals", "Parallel oracle calls per round.", 4, 1, Limits.MaxProposals);
@@ -46,7 +46,7 @@ public static class OptimizeCommand
         var retries = Cli.IntOption("--retries", "Retries of a failed oracle call.", 1, 0, Limits.MaxRetries);
         var outFile = new Option<string>("--out") { Description = "New study log (JSONL); see --force.", DefaultValueFactory = _ => "study.jsonl" };
         var force = new Option<bool>("--force") { Description = "Overwrite an existing non-empty --out study log." };
-        var resume = new Option<string?>("--resume") { Description = "Continue the study in this log." };
+        var resume = new Option<string?>("--resume") { Description = "Continue this log's study with its settings (no --oracle)." };
         var cluster = new Option<string?>("--cluster") { Description = "Run on a cluster: seed HOST:PORT (docs/CLUSTER.md)." };
         var host = new Option<string>("--host") { Description = "Bind address with --cluster.", DefaultValueFactory = _ => "127.0.0.1" };
         var studyId = new Option<string?>("--study-id") { Description = "Cluster study id (default: settings hash)." };
@@ -54,11 +54,13 @@ public static class OptimizeCommand
         var cmd = new Command("optimize", "Search the normalization sites to drop while keeping accuracy (Bayesian optimization).")
             { net, sites, arch, gpu, images, objective, oracle, tolerance, budget, proposals, batchAlias, method, acq, seed, refSeeds, candidates,
               timeout, retries, outFile, force, resume, cluster, host, studyId, json, quiet };
-        cmd.SetAction((r, ct) => Run(new Args(r.GetValue(net), r.GetValue(sites), r.GetValue(arch)!, r.GetValue(gpu)!, r.GetValue(images),
-            r.GetValue(objective)!, r.GetValue(oracle)!, r.GetValue(tolerance), r.GetValue(budget), Proposals(r, proposals, batchAlias), r.GetValue(method)!,
+        cmd.SetAction((r, ct) => Run(FromLog(new Args(r.GetValue(net), r.GetValue(sites), r.GetValue(arch)!, r.GetValue(gpu)!, r.GetValue(images),
+            r.GetValue(objective)!, r.GetValue(oracle) ?? "", r.GetValue(tolerance), r.GetValue(budget), Proposals(r, proposals, batchAlias), r.GetValue(method)!,
             r.GetValue(acq)!, r.GetValue(seed), r.GetValue(refSeeds), r.GetValue(candidates), r.GetValue(timeout), r.GetValue(retries),
             r.GetValue(outFile)!, r.GetValue(resume), r.GetValue(json), r.GetValue(quiet), r.GetValue(cluster), r.GetValue(host)!,
-            r.GetValue(studyId), r.GetValue(force)), ct));
+            r.GetValue(studyId), r.GetValue(force)),
+            new Given(o => r.GetResult(o) is { Implicit: false }, net, sites, arch, gpu, images, objective, oracle, tolerance, budget, proposals,
+                batchAlias, method, acq, seed, refSeeds, candidates, timeout, retries)), ct));
         return cmd;
     }
 
@@ -90,6 +92,52 @@ public static class OptimizeCommand
         return old;
     }
 
+    /// <summary>Which options the command line gave (the rest may come from a resumed log).</summary>
+    private sealed record Given(Func<Option, bool> IsGiven, Option Net, Option Sites, Option Arch, Option Gpu, Option Images, Option Objective,
+        Option Oracle, Option Tolerance, Option Budget, Option Proposals, Option BatchAlias, Option Method, Option Acquisition, Option Seed,
+        Option ReferenceSeeds, Option Candidates, Option Timeout, Option Retries);
+
+    /// <summary>`optimize --resume LOG` continues with the log's settings: every option the command line does not give
+    /// is taken from the log's header (a larger --budget may be given). Logs written before the header recorded its
+    /// "launch" settings give the study's own (network name, sites, objective, oracle, …) and the defaults for the rest.</summary>
+    private static Args FromLog(Args a, Given g)
+    {
+        if (a.Resume is null)
+            return a.Oracle.Length == 0 ? throw new UserError("optimize needs --oracle (or --resume LOG to continue a study)") : a;
+        if (!File.Exists(a.Resume)) return a; // the one-line "not found" comes from StudyLog.Read
+        var log = StudyLog.Read(a.Resume);
+        var c = log.Config; var l = log.Launch;
+        bool G(Option o) => g.IsGiven(o);
+        string? S(string k) => l?[k] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out string? x) ? x : null;
+        T? N<T>(string k) where T : struct => l?[k] is System.Text.Json.Nodes.JsonValue v && v.TryGetValue(out T x) ? x : null;
+        string? netText = S("net") ?? (c.Network.Length > 0 ? c.Network : null);
+        if (!G(g.Net) && !G(g.Sites))
+            a = netText is not null ? a with { Net = netText } : a with { Sites = c.SiteCount };
+        if (!G(g.Oracle)) a = a with { Oracle = c.Oracle };
+        if (!G(g.Objective)) a = a with { Objective = c.Objective };
+        if (!G(g.Method)) a = a with { Method = c.Method };
+        if (!G(g.Acquisition)) a = a with { Acquisition = c.Acquisition };
+        if (!G(g.Tolerance)) a = a with { Tolerance = c.TolerancePercent };
+        if (!G(g.Budget)) a = a with { Budget = c.Budget };
+        if (!G(g.Proposals) && !G(g.BatchAlias)) a = a with { Batch = c.BatchSize };
+        if (!G(g.Seed)) a = a with { Seed = c.Seed };
+        if (!G(g.ReferenceSeeds)) a = a with { ReferenceSeeds = c.ReferenceSeeds };
+        if (!G(g.Candidates)) a = a with { Candidates = c.Candidates };
+        if (!G(g.Arch) && S("arch") is { } arch) a = a with { Arch = arch };
+        if (!G(g.Gpu) && S("gpu") is { } gpu) a = a with { Gpu = gpu };
+        if (!G(g.Images) && N<int>("images") is int images) a = a with { Images = images };
+        if (!G(g.Timeout) && N<double>("timeoutSeconds") is double t) a = a with { TimeoutSeconds = t };
+        if (!G(g.Retries) && N<int>("retries") is int retries) a = a with { Retries = retries };
+        return a;
+    }
+
+    /// <summary>What the log header records beyond the study config, so that --resume LOG alone can continue.</summary>
+    private static System.Text.Json.Nodes.JsonObject Launch(Args a) => new()
+    {
+        ["net"] = a.Net, ["arch"] = a.Arch, ["gpu"] = a.Gpu, ["images"] = a.Images, ["timeoutSeconds"] = a.TimeoutSeconds,
+        ["retries"] = a.Retries,
+    };
+
     private sealed record Args(string? Net, int? Sites, string Arch, string Gpu, int Images, string Objective, string Oracle,
         double Tolerance, int Budget, int Batch, string Method, string Acquisition, int Seed, int? ReferenceSeeds, int Candidates,
         double TimeoutSeconds, int Retries, string Out, string? Resume, bool Json, bool Quiet, string? Cluster = null,
@@ -99,9 +147,6 @@ public static class OptimizeCommand
     {
         // Cli.Out/Err are per thread; oracle calls resume on pool threads, so capture the writers first.
         var stdout = Cli.Out; var stderr = Cli.Err;
-        // --resume with no --reference-seeds takes the log's (an older log may predate the 3-seed default).
-        if (a.Resume is not null && a.ReferenceSeeds is null && File.Exists(a.Resume))
-            a = a with { ReferenceSeeds = StudyLog.Read(a.Resume).Config.ReferenceSeeds };
         var request = Request(a);
         StudySetup.Validate(request);
         Network? network = a.Net is null ? null : NetworkSource.Resolve(a.Net);
@@ -119,7 +164,7 @@ public static class OptimizeCommand
             throw new UserError($"--out {a.Out} exists: give --resume {a.Out} to continue that study, --force to overwrite it, or another --out");
         if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
         var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,
-            network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct).ConfigureAwait(false);
+            network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct, Launch(a)).ConfigureAwait(false);
         if (NoiseWarning(study.State.ReferenceAccuracy, network?.Classes, Metric(study.State.Config.Oracle)) is { } noise) stderr.WriteLine(noise);
         Summarize(stdout, study, obj, network, tables, a);
         return Cli.ExitOk;

@@ -81,6 +81,19 @@ public sealed class Study
         _open = null;
     }
 
+    /// <summary>Ends the open round with the observations told so far (slots 0..k−1), as a round that the budget cut
+    /// short: a study resumed with a larger budget asks that round in full, and its first k proposals are the ones the
+    /// log answered (proposals are a prefix-stable function of the state).</summary>
+    public void CloseRoundShort()
+    {
+        if (_open is null) return;
+        for (int i = 0; i < _roundObs.Count; i++)
+            if (!_roundObs.ContainsKey(i)) throw new InvalidOperationException($"round {_open[0].Round} has a gap at slot {i}");
+        foreach (var ob in _roundObs.Values) State.Add(ob);
+        _roundObs.Clear();
+        _open = null;
+    }
+
     /// <summary>Rebuilds a study from a log's asks and observations (no oracle calls, no proposer calls).</summary>
     public static Study Replay(StudyLog.Contents log, IMaskObjective objective, IMaskProposer proposer)
     {

@@ -18,11 +18,16 @@ public sealed class StudyLog : IDisposable
 
     public string Path => _stream.Name;
 
-    public static StudyLog Create(string path, StudyConfig config)
+    /// <param name="launch">Settings outside <see cref="StudyConfig"/> that the launcher needs to continue the study
+    /// from the log alone (--net as typed, --images, --arch, …), written under "launch" in the header; readers that do
+    /// not know the key ignore it.</param>
+    public static StudyLog Create(string path, StudyConfig config, JsonObject? launch = null)
     {
         var s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read);
         var log = new StudyLog(s);
-        log.Write(HeaderJson(config));
+        var header = HeaderJson(config);
+        if (launch is not null) header["launch"] = launch;
+        log.Write(header);
         return log;
     }
 
@@ -76,7 +81,11 @@ public sealed class StudyLog : IDisposable
     };
 
     public sealed record Contents(StudyConfig Config, List<(int Round, List<(string Mask, int Seed)> Items)> Asks,
-                                  List<Observation> Observations, long ValidLength);
+                                  List<Observation> Observations, long ValidLength)
+    {
+        /// <summary>The header's "launch" settings (null in logs written before they were recorded).</summary>
+        public JsonObject? Launch { get; init; }
+    }
 
     /// <summary>Reads a log; throws <see cref="UserError"/> for a file that is not a study log.</summary>
     public static Contents Read(string path)
@@ -84,6 +93,7 @@ public sealed class StudyLog : IDisposable
         if (!File.Exists(path)) throw new UserError($"--resume: '{path}' not found");
         var bytes = File.ReadAllBytes(path);
         StudyConfig? config = null;
+        JsonObject? launch = null;
         var asks = new List<(int, List<(string, int)>)>();
         var obs = new List<Observation>();
         long valid = 0; int pos = 0, lineNo = 0;
@@ -111,6 +121,7 @@ public sealed class StudyLog : IDisposable
                         Acquisition = node["acquisition"]?.GetValue<string>() ?? "ei",
                         Candidates = node["candidates"]?.GetValue<int>() ?? 20000,
                     };
+                    launch = node["launch"] as JsonObject;
                     break;
                 case "ask":
                 {
@@ -131,6 +142,6 @@ public sealed class StudyLog : IDisposable
             pos = nl + 1; valid = pos;
         }
         if (config is null) throw new UserError($"{path}: empty study log");
-        return new Contents(config, asks, obs, valid);
+        return new Contents(config, asks, obs, valid) { Launch = launch };
     }
 }
