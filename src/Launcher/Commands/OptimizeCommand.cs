@@ -165,6 +165,9 @@ public static class OptimizeCommand
         if (a.Cluster is null) setup.CreateOracle(); // a missing table file or a bad command fails here, not per call
         var study = await StudyClient.RunAsync(new StudyClient.Target(a.Cluster, a.Host, a.StudyId), setup, network,
             network is null ? null : ArchSpec.Load(a.Arch), a.Out, resumed, a.Resume, a.Quiet || a.Json, stderr, ct, Launch(a)).ConfigureAwait(false);
+        // A budget spent on reference calls that all failed ends without the engine asking round 1: same error.
+        if (study.State.ReferenceAccuracy is null && study.State.Observations.Any(o => o.IsReference))
+            throw new OracleError(Study.NoReferenceMessage(study.State));
         if (NoiseWarning(study.State.ReferenceAccuracy, network?.Classes, Metric(study.State.Config.Oracle)) is { } noise) stderr.WriteLine(noise);
         Summarize(stdout, study, obj, network, tables, a);
         return Cli.ExitOk;
