@@ -20,7 +20,7 @@ public static class EstimateCommand
         var gpu = new Option<string>("--gpu") { Description = "GPU preset (gtx1080, v100, a100, h100).", DefaultValueFactory = _ => "v100" };
         var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
         var norm = new Option<string>("--norm") { Description = "Sites: all, none, every:K, … (see docs/MASKS.md).", DefaultValueFactory = _ => "all" };
-        var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32, mixed (alias amp; FP16 tensor cores, FP32 master weights).", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32, mixed (alias amp).", DefaultValueFactory = _ => "fp32" };
         var detail = new Option<bool>("--detail") { Description = "Also print the per-segment, per-site and per-layer breakdown." };
         var json = Cli.JsonOption();
         var iso = new Option<string>("--iso") { Description = IsoComparison.OptionHelp };
