@@ -106,7 +106,7 @@ public sealed class ClusterOptimizeTests
         var log = Path.GetTempFileName();
         await using var cluster = Start(TempDb(), ["/usr/bin/python3"]);
         var r = await Task.Run(() => CliRunner.Run("optimize", "--sites", "4", "--objective", "sites", "--oracle", "command:/bin/echo 91",
-            "--budget", "3", "--out", log, "--quiet", "--cluster", cluster.Seed));
+            "--budget", "3", "--reference-seeds", "1", "--out", log, "--quiet", "--cluster", cluster.Seed));
         Assert.Equal(2, r.Code);
         Assert.Contains("no reference measurement succeeded", r.Err);
         var obs = Assert.Single(StudyLog.Read(log).Observations);

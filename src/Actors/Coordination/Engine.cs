@@ -131,9 +131,12 @@ public sealed class StudyProposals(StudyConfig config, IMaskObjective objective,
                 _open = _study.Ask();
                 if (_open.Count == 0) throw new InvalidOperationException("the study finished before all observations were replayed");
             }
-            if (observed.Count - i < _open.Count)
-                throw new InvalidOperationException($"observations end inside round {_open[0].Round}: {observed.Count - i} of {_open.Count}");
-            foreach (var p in _open)
+            // The coordinator asks for a round only when every proposal is answered, so a round that ends early here
+            // was cut short by the budget of an earlier life of the study (resumed with a larger one): replay its prefix.
+            bool cut = observed.Count - i < _open.Count;
+            if (cut && observed.Count == i)
+                throw new InvalidOperationException($"observations end inside round {_open[0].Round}: 0 of {_open.Count}");
+            foreach (var p in cut ? _open.Take(observed.Count - i) : _open)
             {
                 var o = observed[i + p.Slot];
                 if (o.Mask != p.Mask.ToString())
@@ -141,7 +144,8 @@ public sealed class StudyProposals(StudyConfig config, IMaskObjective objective,
                 _study.Tell(new Observation(p.Round, p.Slot, o.Mask, p.Seed, o.Failed ? null : o.Accuracy, p.Objective,
                     o.Failed ? o.Error ?? "failed on a worker" : null, o.Attempts, o.Seconds));
             }
-            i += _open.Count;
+            if (cut) { _study.CloseRoundShort(); i = observed.Count; }
+            else i += _open.Count;
             _open = null;
         }
         _told = i;

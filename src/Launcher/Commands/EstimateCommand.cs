@@ -20,7 +20,7 @@ public static class EstimateCommand
         var gpu = new Option<string>("--gpu") { Description = "GPU preset (gtx1080, v100, a100, h100).", DefaultValueFactory = _ => "v100" };
         var batch = Cli.IntOption("--batch", "Images per training batch.", 64, 1, OptimizeCommand.Limits.MaxBatch);
         var norm = new Option<string>("--norm") { Description = "Sites: all, none, every:K, … (see docs/MASKS.md).", DefaultValueFactory = _ => "all" };
-        var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32, mixed.", DefaultValueFactory = _ => "fp32" };
+        var precision = new Option<string>("--gpu-precision") { Description = "GPU arithmetic: fp32, tf32, mixed (alias amp).", DefaultValueFactory = _ => "fp32" };
         var detail = new Option<bool>("--detail") { Description = "Also print the per-segment, per-site and per-layer breakdown." };
         var json = Cli.JsonOption();
         var iso = new Option<string>("--iso") { Description = IsoComparison.OptionHelp };
@@ -166,7 +166,10 @@ public sealed record GpuComparison(string Name, GpuPrecision Precision, double T
     {
         "fp32" => GpuPrecision.Fp32,
         "tf32" => GpuPrecision.Tf32,
-        "mixed" or "amp" or "fp16" => GpuPrecision.Mixed,
-        _ => throw new UserError($"--gpu-precision '{text}' is not one of fp32, tf32, mixed"),
+        // "amp" is PyTorch's name for the same thing. "fp16" is refused, not read as mixed: pure FP16 (FP16 master
+        // weights, 2-byte gradients) is a different baseline that the model does not have.
+        "mixed" or "amp" => GpuPrecision.Mixed,
+        _ => throw new UserError($"--gpu-precision '{text}' is not one of fp32, tf32, mixed (amp is an alias of mixed; " +
+                                 "pure fp16 is not modelled: mixed is FP16 tensor cores with FP32 master weights)"),
     };
 }

@@ -28,7 +28,8 @@ public static class StudyClient
     public sealed record Target(string? ClusterSeed, string Host, string? StudyId);
 
     public static async Task<Study> RunAsync(Target target, StudySetup setup, Network? network, ArchSpec? arch, string outPath,
-        StudyLog.Contents? resumed, string? resumePath, bool quiet, TextWriter stderr, CancellationToken ct)
+        StudyLog.Contents? resumed, string? resumePath, bool quiet, TextWriter stderr, CancellationToken ct,
+        System.Text.Json.Nodes.JsonObject? launch = null)
     {
         var r = setup.Request;
         int colon = r.Oracle.IndexOf(':');
@@ -68,7 +69,7 @@ public static class StudyClient
         // one line on stderr when the seed does not answer within seconds). One process: a plain local system.
         var node = clustered ? ClusterNode.Start(options, _ => { }, quiet ? null : stderr, name: "optimize") : null;
         using var system = node?.System ?? ClusterHost.Start(options);
-        using (var log = resumed is null ? StudyLog.Create(outPath, setup.Config) : StudyLog.Append(resumePath!, resumed.ValidLength))
+        using (var log = resumed is null ? StudyLog.Create(outPath, setup.Config, launch) : StudyLog.Append(resumePath!, resumed.ValidLength))
         using (var progress = new Progress("optimize", r.Budget, quiet, ReferenceEquals(stderr, Console.Error) ? null : stderr))
         {
             if (observationsFrom > 0) progress.Advance(observationsFrom);
@@ -161,7 +162,7 @@ public static class StudyClient
             var inc = live.Incumbent;
             string best = inc is null ? "no feasible yet" : $"best {Fmt(inc.Objective, setup.Objective)} ({inc.Mask.Count} sites)";
             string where = clustered ? $" on {ShortWorker(o.Worker)}" : "";
-            progress.Advance(1, $"{best}  {(o.Error is null ? $"last {o.Accuracy:F2} %" : "last failed")}{where}  {o.Seconds:F1} s/call");
+            progress.Advance(1, $"{best}  {(o.Error is null ? (OptimizeCommand.Metric(setup.Config.Oracle) == "score" ? $"last score {o.Accuracy:F2}" : $"last {o.Accuracy:F2} %") : "last failed")}{where}  {o.Seconds:F1} s/call");
         }
     }
 

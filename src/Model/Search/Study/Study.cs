@@ -50,7 +50,7 @@ public sealed class Study
         }
         else
         {
-            if (State.ReferenceAccuracy is null) throw new OracleError("no reference measurement succeeded; cannot set the accuracy threshold");
+            if (State.ReferenceAccuracy is null) throw new OracleError(NoReferenceMessage(State));
             int q = Math.Min(Config.BatchSize, left);
             var masks = _proposer.Propose(State, q, Round, ct);
             for (int i = 0; i < masks.Count && i < q; i++)
@@ -62,11 +62,33 @@ public sealed class Study
         return proposals;
     }
 
+    /// <summary>The error when every reference call failed: it quotes the oracle's own last error (e.g. "exited with
+    /// code 3 (stderr: CUDA out of memory)"), which is what the user needs to fix the oracle.</summary>
+    public static string NoReferenceMessage(StudyState state)
+    {
+        var failed = state.Observations.Where(o => o.IsReference && !o.Succeeded).ToList();
+        string last = failed.Count == 0 ? "" : $": {(failed.Count == 1 ? "the call" : $"all {failed.Count} calls")} failed, the last with: {failed[^1].Error ?? "no message"}";
+        return "no reference measurement succeeded; cannot set the accuracy threshold" + last;
+    }
+
     public void Tell(Observation o)
     {
         if (_open is null || o.Round != _open[0].Round) throw new InvalidOperationException($"observation for round {o.Round} but no such round is open");
         _roundObs[o.Slot] = o;
         if (_roundObs.Count < _open.Count) return;
+        foreach (var ob in _roundObs.Values) State.Add(ob);
+        _roundObs.Clear();
+        _open = null;
+    }
+
+    /// <summary>Ends the open round with the observations told so far (slots 0..k−1), as a round that the budget cut
+    /// short: a study resumed with a larger budget asks that round in full, and its first k proposals are the ones the
+    /// log answered (proposals are a prefix-stable function of the state).</summary>
+    public void CloseRoundShort()
+    {
+        if (_open is null) return;
+        for (int i = 0; i < _roundObs.Count; i++)
+            if (!_roundObs.ContainsKey(i)) throw new InvalidOperationException($"round {_open[0].Round} has a gap at slot {i}");
         foreach (var ob in _roundObs.Values) State.Add(ob);
         _roundObs.Clear();
         _open = null;

@@ -22,14 +22,19 @@ public sealed class StudyLog : IStudyStore
     public string Path => _stream.Name;
 
     /// <summary>Starts a new log (an existing file is replaced: callers refuse that unless asked to).</summary>
-    public static StudyLog Create(string path, StudyConfig config)
+    /// <param name="launch">Settings outside <see cref="StudyConfig"/> that the launcher needs to continue the study
+    /// from the log alone (--net as typed, --images, --arch, …), written under "launch" in the header; readers that do
+    /// not know the key ignore it.</param>
+    public static StudyLog Create(string path, StudyConfig config, JsonObject? launch = null)
     {
         var l = StudyLock.Acquire(path); // before truncating: a live writer's log is never cut
         FileStream s;
         try { s = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read); }
         catch { l.Dispose(); throw; }
         var log = new StudyLog(s, l);
-        log.Write(HeaderJson(config));
+        var header = HeaderJson(config);
+        if (launch is not null) header["launch"] = launch;
+        log.Write(header);
         return log;
     }
 
@@ -91,7 +96,11 @@ public sealed class StudyLog : IStudyStore
     };
 
     public sealed record Contents(StudyConfig Config, List<(int Round, List<(string Mask, int Seed)> Items)> Asks,
-                                  List<Observation> Observations, long ValidLength);
+                                  List<Observation> Observations, long ValidLength)
+    {
+        /// <summary>The header's "launch" settings (null in logs written before they were recorded).</summary>
+        public JsonObject? Launch { get; init; }
+    }
 
     /// <summary>Reads and validates a log (<see cref="StudyRecordValidator"/>). A torn last line (no newline: the
     /// writer was killed mid-record) is dropped; anything else that is wrong throws a <see cref="UserError"/> of one
@@ -152,6 +161,10 @@ public sealed class StudyLog : IStudyStore
                         Seed = r.Int("seed"), ReferenceSeeds = r.Int("referenceSeeds"), Acquisition = r.OptStr("acquisition") ?? "ei",
                         Candidates = r.OptInt("candidates") ?? 20000,
                     }, where);
+                    if (r.Root.TryGetProperty("launch", out var launch) && launch.ValueKind != JsonValueKind.Null)
+                        v.Launch = launch.ValueKind == JsonValueKind.Object
+                            ? (JsonObject)JsonNode.Parse(launch.GetRawText())!
+                            : throw new UserError($"{where}: \"launch\" is not an object");
                     break;
                 case "ask":
                 {

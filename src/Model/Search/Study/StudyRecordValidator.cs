@@ -81,7 +81,10 @@ public sealed class StudyRecordValidator(string source)
     /// <summary>The validated contents. Incomplete rounds are not an error, not even before a later ask: the launcher
     /// writes a batch of records proposals first, so a kill can leave round r+1's ask before round r's last
     /// observations; resume runs whatever is unanswered.</summary>
-    public StudyLog.Contents Finish(long validLength) => new(Config, _asks, _obs, validLength);
+    /// <summary>The header's optional "launch" settings (see <see cref="StudyLog.Create"/>).</summary>
+    public System.Text.Json.Nodes.JsonObject? Launch { get; set; }
+
+    public StudyLog.Contents Finish(long validLength) => new(Config, _asks, _obs, validLength) { Launch = Launch };
 
     public static string? MaskProblem(string mask, int sites)
     {
