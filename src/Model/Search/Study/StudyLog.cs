@@ -93,6 +93,8 @@ public sealed class StudyLog : IStudyStore
         ["oracle"] = c.Oracle, ["method"] = c.Method, ["tolerance"] = c.TolerancePercent, ["budget"] = c.Budget,
         ["batch"] = c.BatchSize, ["seed"] = c.Seed, ["referenceSeeds"] = c.ReferenceSeeds, ["acquisition"] = c.Acquisition,
         ["candidates"] = c.Candidates,
+        // What "accuracy" holds in this log: the proxy oracle records a trainability score (docs/TRAINER.md).
+        ["metric"] = c.Oracle.TrimStart().StartsWith("proxy", StringComparison.OrdinalIgnoreCase) ? "score" : "accuracy",
     };
 
     public sealed record Contents(StudyConfig Config, List<(int Round, List<(string Mask, int Seed)> Items)> Asks,
