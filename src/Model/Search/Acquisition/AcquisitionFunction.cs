@@ -12,8 +12,10 @@ public enum AcquisitionKind
     ProbabilityOfFeasibility,
     /// <summary>(f_best − f(m))⁺ when the optimistic accuracy μ + κσ ≥ τ, else 0.</summary>
     Ucb,
-    /// <summary>(f_best − f(m))⁺ when a posterior draw of acc(m) is ≥ τ. Draws are marginal per candidate, seeded by
-    /// (round seed, mask), so a score does not depend on how candidates are chunked.</summary>
+    /// <summary>Thompson sampling. In <see cref="Optim.BoProposer"/>: candidates are shortlisted by the UCB screen, then
+    /// each slot takes the lowest-f mask that one joint posterior draw over the shortlist makes feasible
+    /// (<see cref="ThompsonSampling"/>). As a per-candidate score here (local search, other callers):
+    /// (f_best − f(m))⁺ when a marginal draw seeded by (round seed, mask) is ≥ τ.</summary>
     Thompson,
 }
 

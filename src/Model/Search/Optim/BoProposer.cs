@@ -142,29 +142,40 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
         }
         var f = new double[n];
         state.Objective.Evaluate(buf, n, f);
-        var scored = Scorer.Shortlist(new ScoringRound(snap, ctx, buf, f, n, words, Options.Shortlist, state.ObservedHashes)
+        // Thompson: shortlist by the known objective screen + optimistic feasibility (UCB), then joint draws below.
+        var screen = ctx.Kind == AcquisitionKind.Thompson ? ctx with { Kind = AcquisitionKind.Ucb } : ctx;
+        var scored = Scorer.Shortlist(new ScoringRound(snap, screen, buf, f, n, words, Options.Shortlist, state.ObservedHashes)
             { Training = Scorer is LocalScorer ? null : gp.Training() }, ct);
         ct.ThrowIfCancellationRequested();
         var shortlist = scored.Select(e => (Mask: buf.AsSpan(e.Index * words, words).ToArray(), e.F, e.Score)).ToList();
         // Local search from the best few, results join the shortlist.
         var extra = new List<(ulong[] Mask, double F)>();
         foreach (var start in shortlist.Take(Options.LocalStarts).ToArray())
-            extra.Add(LocalSearch(state, snap, ctx, start.Mask, start.Score, Options.LocalSteps, centre, Math.Max(radius, 2)));
+            extra.Add(LocalSearch(state, snap, screen, start.Mask, start.Score, Options.LocalSteps, centre, Math.Max(radius, 2)));
         foreach (var (m, fv) in extra) if (!shortlist.Any(x => x.Mask.AsSpan().SequenceEqual(m))) shortlist.Add((m, fv, 0));
 
         var picks = new List<SiteMask>();
         GaussianProcess? fantasy = null;
+        JointShortlist? joint = null;
         for (int slot = 0; slot < q; slot++)
         {
             ct.ThrowIfCancellationRequested();
             var c = ctx;
             GpSnapshot sn = snap;
-            if (slot > 0)
+            if (ctx.Kind == AcquisitionKind.Thompson) c = Context(state, AcquisitionKind.Thompson, round, slot);
+            else if (slot > 0)
             {
                 if (Options.Batch == BatchStrategy.Thompson) c = Context(state, AcquisitionKind.Thompson, round, slot);
                 else sn = fantasy!.Snapshot();
             }
-            int best = Best(state, sn, c, shortlist, picks, Options.MinFeasibility);
+            int best;
+            if (c.Kind == AcquisitionKind.Thompson)
+            {
+                // One joint posterior draw over the shortlist per slot (fresh seed per slot), on the engine.
+                joint ??= new JointShortlist(snap, shortlist, words);
+                best = joint.Pick(c.ThompsonSeed, state.Threshold, shortlist, picks);
+            }
+            else best = Best(state, sn, c, shortlist, picks, Options.MinFeasibility);
             if (best < 0) break;
             var pick = shortlist[best].Mask;
             picks.Add(SiteMask.FromWords(s, pick));
@@ -205,6 +216,33 @@ public sealed class BoProposer(BoOptions? options = null, ICandidateScorer? scor
         for (int i = 0; i < n; i++)
             if (!Picked(picks, list[i].Mask) && (lowest < 0 || f[i] < f[lowest])) lowest = i;
         return lowest;
+    }
+
+    /// <summary>Posterior mean and joint covariance of a round's shortlist, factored once, drawn from per slot.</summary>
+    private sealed class JointShortlist
+    {
+        private readonly double[] _mean, _l, _f;
+        private readonly int _m;
+
+        public JointShortlist(GpSnapshot snap, List<(ulong[] Mask, double F, double Score)> list, int words)
+        {
+            _m = list.Count;
+            var buf = new ulong[_m * words];
+            _f = new double[_m];
+            for (int i = 0; i < _m; i++) { list[i].Mask.CopyTo(buf, i * words); _f[i] = list[i].F; }
+            double[] cov;
+            (_mean, cov) = ThompsonSampling.Posterior(snap, buf, _m);
+            _l = ThompsonSampling.Factor(cov, _m);
+        }
+
+        public int Pick(ulong seed, double threshold, List<(ulong[] Mask, double F, double Score)> list, List<SiteMask> picks)
+        {
+            if (_m == 0) return -1;
+            var draw = ThompsonSampling.DrawFactored(_mean, _l, _m, seed);
+            var excluded = new bool[_m];
+            for (int i = 0; i < _m; i++) excluded[i] = Picked(picks, list[i].Mask);
+            return ThompsonSampling.Pick(draw, _f, threshold, excluded);
+        }
     }
 
     private static bool Picked(List<SiteMask> picks, ulong[] m)
