@@ -49,8 +49,9 @@ public static class ModelBounds
     /// mask's time or energy would be.</summary>
     public static void CheckPipeline(TrainingPipeline p)
     {
-        var spec = p.Spec;
-        string who = $"spec '{spec.Name}' with '{p.Network.Name}' at batch {p.Batch}";
+        // The pipeline itself is the subject of every message; its name is formatted only when a check fails, so the
+        // guard allocates nothing per configuration on the sweep path.
+        var who = p;
         double stageSum = 0;
         for (int i = 0; i < p.StageCount; i++)
         {
@@ -81,14 +82,16 @@ public static class ModelBounds
         double worstJoules = p.FixedJoulesPerBatch + siteJoules + p.StaticPowerWatts * worstSeconds;
         Finite(who, "energy per batch of the costliest mask", worstJoules, "components[].powerWatts and energy fields");
         double fastest = p.Update.Seconds;
-        if (!(fastest > 0)) throw new SpecError($"{who}: the weight update takes {fastest} s; every batch must take a positive time (crossbar.writeLatencySeconds)");
+        if (!(fastest > 0)) throw new SpecError($"{Who(who)}: the weight update takes {fastest} s; every batch must take a positive time (crossbar.writeLatencySeconds)");
         Finite(who, "average power of the costliest mask", worstJoules / fastest, "components[].powerWatts and energy fields");
     }
 
-    private static void Finite(string who, string what, double v, string fields)
+    private static string Who(TrainingPipeline p) => $"spec '{p.Spec.Name}' with '{p.Network.Name}' at batch {p.Batch}";
+
+    private static void Finite(TrainingPipeline who, string what, double v, string fields)
     {
         if (!double.IsFinite(v) || v < 0)
-            throw new SpecError(Invariant($"{who}: the {what} is {v:G4}, not a finite non-negative number; check {fields}"));
+            throw new SpecError(Invariant($"{Who(who)}: the {what} is {v:G4}, not a finite non-negative number; check {fields}"));
     }
 
     private static string Invariant(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
