@@ -1,3 +1,4 @@
+using DeepTrain.Tests.Support;
 using System.Text.Json;
 using DeepTrain.Tests.Launcher;
 
@@ -18,9 +19,7 @@ public class ResumeFromLogTests
         var (code, o, e) = CliRunner.Run("optimize", "--resume", part, "--json");
         Assert.True(code == 0, e);
         Assert.Equal(30, JsonDocument.Parse(o).RootElement.GetProperty("oracleCalls").GetInt32());
-        static string[] Obs(string p) => File.ReadAllLines(p).Where(l => l.Contains("\"observation\""))
-            .Select(l => System.Text.RegularExpressions.Regex.Replace(l, "\"seconds\":[^,}]*", "")).ToArray();
-        Assert.Equal(Obs(full), Obs(part));
+        Assert.Equal(StudyLogLines.ObservationsWithoutTimes(full), StudyLogLines.ObservationsWithoutTimes(part));
         File.Delete(full); File.Delete(part);
     }
 
